@@ -1,0 +1,72 @@
+/*
+ * cli.h - the command line: the option table, parsing and validation.
+ *
+ * Every value is checked here, before anything runs; a bad one ends fanout
+ * with "fanout: <what is wrong>" and exit status 2. The same table prints
+ * --help, so the help cannot drift from what is parsed.
+ */
+#ifndef FANOUT_CLI_H
+#define FANOUT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum out_mode {
+	OUT_GROUP,      /* default: each job's stdout whole, then its stderr */
+	OUT_LINE,       /* --line-buffer: whole lines interleave */
+	OUT_UNGROUP,    /* -u: jobs write straight to fanout's stdout/stderr */
+};
+
+enum halt_when {
+	HALT_NEVER,
+	HALT_SOON,      /* start nothing new; running jobs finish */
+	HALT_NOW,       /* kill running jobs too */
+};
+
+struct opts {
+	int jobs;                       /* -j: workers */
+	bool keep_order;                /* -k */
+	bool shell;                     /* -s: COMMAND is a shell template */
+	const char *repl;               /* -I: "{}" by default */
+	const char *arg_file;           /* -a FILE, NULL: stdin */
+	int delim;                      /* record separator byte */
+	char **cmd;                     /* COMMAND [ARG...], NULL-terminated */
+	int ncmd;
+	char **args;                    /* ::: ARG... as records */
+	int nargs;
+	bool have_args;                 /* ::: was given */
+
+	size_t batch;                   /* -n: records per command */
+	int64_t batch_timeout_ns;       /* 0: wait for a full batch or EOF */
+	bool rate;
+	double rate_count;
+	int64_t rate_per_ns;
+	int64_t burst;
+	int breaker;                    /* 0: off */
+	int64_t breaker_cooldown_ns;
+	int retries;
+	int64_t retry_delay_ns;
+	enum halt_when halt;
+	int halt_fail;
+
+	int64_t timeout_ns;             /* 0: none */
+	int64_t kill_after_ns;
+
+	enum out_mode out;
+	bool tag;
+	size_t buffer_size;             /* in-memory output budget, bytes */
+
+	const char *joblog;
+	const char *json_log;
+	bool resume, resume_failed;
+	bool progress, stats, dry_run, verbose;
+};
+
+/* Fill O from ARGV, or exit 2 with a message; exits 0 for --help/--version. */
+void cli_parse(struct opts *o, int argc, char **argv);
+
+/* Number of online CPUs, at least 1. */
+int cli_ncpus(void);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * fanin.h - jobs' output back to fanout's stdout and stderr.
+ *
+ * Workers feed each job's bytes here as they read them; fanin decides when
+ * they reach fanout's stdout/stderr according to the mode:
+ *   grouped (default)  a job's stdout in one piece, then its stderr, when it
+ *                      ends; under -k in input order, the oldest unfinished
+ *                      job streaming live while the others wait;
+ *   --line-buffer      whole lines as they complete, from any job;
+ *   --tag              every line prefixed with the record and a tab.
+ * (-u needs nothing here: the jobs hold fanout's descriptors themselves.)
+ *
+ * Held output counts against one memory budget; past it a job's output goes
+ * to an unlinked temp file in $TMPDIR. Write errors are remembered: EPIPE as
+ * "closed", anything else as fatal, for the exit status.
+ */
+#ifndef FANOUT_FANIN_H
+#define FANOUT_FANIN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+
+/* One stream's held bytes: memory first, then the spill file. */
+struct outbuf {
+	char *mem;
+	size_t len, cap;
+	int fd;                 /* spill file or -1 */
+	off_t flen;
+};
+
+/* One job's output while it runs and until it is written. */
+struct jobout {
+	uint64_t seq;
+	const char *tag;        /* the record for --tag, or NULL */
+	size_t taglen;
+	struct outbuf buf[2];   /* [0] stdout, [1] stderr */
+	bool live;              /* -k: at the head, streaming */
+	bool bol[2];            /* --tag: the next byte starts a line */
+	struct jobout *next;    /* fanin's free list */
+};
+
+enum fanin_error {
+	FANIN_OK,
+	FANIN_CLOSED,           /* stdout or stderr closed: EPIPE */
+	FANIN_FATAL,            /* could not write or spill: exit 3 */
+};
+
+struct sched;
+
+struct fanin {
+	pthread_mutex_t mu;
+	enum out_mode mode;
+	bool keep_order;
+	bool stream_head;       /* -k: may the head job stream live */
+	_Atomic uint64_t next;  /* -k: the next seq to write */
+	struct jobout **ring;   /* -k: finished jobs waiting for their turn */
+	size_t ringmask;
+	struct sched *sched;    /* told when the head moves */
+	size_t budget;
+	_Atomic size_t used;
+	const char *tmpdir;
+	_Atomic int error;      /* enum fanin_error */
+	void (*on_error)(void); /* called once on the first write error */
+	struct jobout *freelist;
+};
+
+/*
+ * Set up for options O. WINDOW: how far past the head a job can be, under -k.
+ * ON_ERROR runs once, from a worker, on the first write error.
+ */
+void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
+		struct sched *s, void (*on_error)(void));
+
+/* A job's output record, empty, for job SEQ (TAG may be NULL). */
+struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
+			   size_t taglen);
+
+/* Bytes read from the job's stdout (WHICH 0) or stderr (WHICH 1). */
+void fanin_data(struct fanin *f, struct jobout *o, int which,
+		const char *buf, size_t n);
+
+/* The job ended: write or queue its output, and give O back. */
+void fanin_end(struct fanin *f, struct jobout *o);
+
+/* The job will run again (retry): forget what it wrote this time. */
+void fanin_discard(struct fanin *f, struct jobout *o);
+
+/* -k: job SEQ will never produce output (skipped): let the order pass it. */
+void fanin_skip(struct fanin *f, uint64_t seq);
+
+/* The run is over: write whatever -k still holds, in order, gaps or not. */
+void fanin_finish(struct fanin *f);
+
+/* The first write error, or FANIN_OK. */
+enum fanin_error fanin_error(struct fanin *f);
+
+#endif

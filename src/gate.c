@@ -1,0 +1,121 @@
+/*
+ * gate.c - rate limiter and circuit breaker in front of every job start.
+ *
+ * The pure state machines (ratelimit.c, breaker.c) decide; this file only
+ * adds the lock, the clock, the sleeping and the one line per breaker state
+ * change on stderr.
+ */
+#include "gate.h"
+
+#include <time.h>
+
+#include "cli.h"
+#include "util.h"
+
+void gate_init(struct gate *g, const struct opts *o)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	g->use_rate = o->rate;
+	g->use_breaker = o->breaker > 0;
+	if (o->rate)
+		rl_init(&g->rl, o->rate_count, o->rate_per_ns, o->burst);
+	breaker_init(&g->br, o->breaker,
+		     o->breaker_cooldown_ns ? o->breaker_cooldown_ns
+					    : 30 * NS_PER_SEC);
+	g->closed = false;
+	g->rate_wait_ns = g->breaker_wait_ns = 0;
+}
+
+static void announce(struct gate *g)
+{
+	if (g->br.state == BREAKER_OPEN)
+		warnx("breaker open after %d failed jobs in a row; next try in %.3gs",
+		      g->br.threshold, (double)g->br.cooldown_ns / NS_PER_SEC);
+	else if (g->br.state == BREAKER_HALF_OPEN)
+		warnx("breaker half-open: starting one probe job");
+	else
+		warnx("breaker closed: probe job succeeded");
+}
+
+/* Sleep on the gate's condition until DEADLINE (or -1: until woken). */
+static void wait_until(struct gate *g, int64_t deadline)
+{
+	if (deadline < 0) {
+		pthread_cond_wait(&g->cv, &g->mu);
+	} else {
+		struct timespec ts = {
+			.tv_sec = deadline / NS_PER_SEC,
+			.tv_nsec = deadline % NS_PER_SEC,
+		};
+		pthread_cond_timedwait(&g->cv, &g->mu, &ts);
+	}
+}
+
+bool gate_pass(struct gate *g, bool *probe)
+{
+	*probe = false;
+	if (!g->use_rate && !g->use_breaker)
+		return true;
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		int64_t now = now_ns(), wait;
+
+		if (g->closed) {
+			pthread_mutex_unlock(&g->mu);
+			return false;
+		}
+		if (g->use_breaker) {
+			bool changed = false;
+			enum breaker_verdict v =
+				breaker_acquire(&g->br, now, &wait, &changed);
+
+			if (changed)
+				announce(g);
+			if (v == BREAKER_WAIT) {
+				wait_until(g, wait < 0 ? -1 : now + wait);
+				g->breaker_wait_ns += now_ns() - now;
+				continue;
+			}
+			*probe = v == BREAKER_GO_PROBE;
+		}
+		if (g->use_rate && (wait = rl_take(&g->rl, now)) > 0) {
+			/* Give a probe slot back: we will ask again. */
+			if (*probe) {
+				g->br.probe_in_flight = false;
+				*probe = false;
+			}
+			wait_until(g, now + wait);
+			g->rate_wait_ns += now_ns() - now;
+			continue;
+		}
+		pthread_mutex_unlock(&g->mu);
+		return true;
+	}
+}
+
+void gate_result(struct gate *g, bool ok, bool probe)
+{
+	if (!g->use_breaker)
+		return;
+	pthread_mutex_lock(&g->mu);
+	if (breaker_record(&g->br, ok, probe, now_ns())) {
+		announce(g);
+		/* Waiters on a probe's result (or a new cooldown) look again. */
+		pthread_cond_broadcast(&g->cv);
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+void gate_close(struct gate *g)
+{
+	pthread_mutex_lock(&g->mu);
+	g->closed = true;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}

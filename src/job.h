@@ -1,0 +1,35 @@
+/*
+ * job.h - one unit of work: a numbered batch of input records.
+ *
+ * A job is one allocation: the struct, its record table and the record bytes,
+ * each record NUL-terminated (a record never contains NUL: -0 splits on it).
+ */
+#ifndef FANOUT_JOB_H
+#define FANOUT_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rec {
+	const char *s;  /* NUL-terminated */
+	size_t len;
+};
+
+struct job {
+	uint64_t seq;           /* 1-based input order: {#}, FANOUT_SEQ */
+	int attempt;            /* 0 for the first run, 1.. for retries */
+	int64_t not_before_ns;  /* retry backoff: do not start before this */
+	int64_t queued_ns;      /* when the reader made it */
+	size_t nrec;
+	struct rec *recs;
+	char *data;
+};
+
+/* Make a job from NREC records whose bytes (each with its NUL) fill DATA. */
+struct job *job_new(uint64_t seq, const char *data, size_t datalen,
+		    size_t nrec);
+
+/* Free a job made by job_new(). */
+void job_free(struct job *j);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * main.c - fanout: wiring and exit status.
+ *
+ * Order matters: options are checked before anything runs; the signals are
+ * blocked and the guardian forked before any thread exists; then the signal
+ * thread, the workers and the reader start, and main waits for the workers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guard.h"
+#include "input.h"
+#include "joblog.h"
+#include "run.h"
+#include "signals.h"
+#include "spawn.h"
+#include "util.h"
+
+extern char **environ;
+
+static struct runner R;
+
+/*
+ * A closed fd 0, 1 or 2 gets /dev/null, read-only: no temp file or pipe can
+ * land there, and writing "output" to it fails loudly instead of silently.
+ */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDONLY);
+
+			if (n >= 0 && n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+}
+
+/* environ without FANOUT_SEQ/FANOUT_SLOT, two free slots in front. */
+static void make_env(struct runner *r)
+{
+	size_t n = 0, k = 2;
+
+	while (environ[n])
+		n++;
+	r->envbase = xmalloc((n + 3) * sizeof *r->envbase);
+	r->envbase[0] = r->envbase[1] = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "FANOUT_SEQ=", 11) != 0 &&
+		    strncmp(environ[i], "FANOUT_SLOT=", 12) != 0)
+			r->envbase[k++] = environ[i];
+	r->envbase[k] = NULL;
+	r->nenv = k;
+}
+
+static void pipe_or_die(int *rfd, int *wfd)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	*rfd = p[0];
+	*wfd = p[1];
+}
+
+/* Output could not be written: stop the run; the exit status says why. */
+static void on_output_error(void)
+{
+	run_cancel(&R, SIGTERM, false);
+}
+
+static void setup_command(struct runner *r, const struct opts *o)
+{
+	enum tmpl_mode mode = o->ncmd == 0 ? TMPL_LINE
+			    : o->shell ? TMPL_SHELL : TMPL_DIRECT;
+	const char *why = tmpl_compile(&r->tmpl, mode, o->cmd, o->ncmd, o->repl);
+
+	if (why)
+		die(EXIT_USAGE, "%s", why);
+	if (mode != TMPL_DIRECT) {
+		r->path = xstrdup("/bin/sh");
+	} else if (!r->tmpl.cmd_varies) {
+		/* Looked up once, not per job. */
+		r->path = spawn_resolve(o->cmd[0]);
+		r->path_errno = r->path ? 0 : errno;
+	}
+}
+
+static int open_input(const struct opts *o)
+{
+	int fd;
+
+	if (o->have_args)
+		return -1;
+	if (!o->arg_file || strcmp(o->arg_file, "-") == 0)
+		return 0;
+	fd = open(o->arg_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(EXIT_USAGE, "cannot open '%s': %s", o->arg_file,
+		    strerror(errno));
+	return fd;
+}
+
+static int exit_status(struct runner *r, int input_error)
+{
+	int sig = atomic_load(&r->stop_signal);
+
+	switch (fanin_error(&r->fanin)) {
+	case FANIN_CLOSED:
+		return 128 + SIGPIPE;
+	case FANIN_FATAL:
+		return EXIT_FATAL;
+	case FANIN_OK:
+		break;
+	}
+	if (input_error)
+		return EXIT_FATAL;
+	if (sig)
+		return 128 + sig;
+	if (atomic_load(&r->failed) || atomic_load(&r->cancelled) ||
+	    atomic_load(&r->state) != RS_RUNNING)
+		return EXIT_JOBS_FAILED;
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct opts o;
+	struct runner *r = &R;
+	int fd, input_error, status;
+	uint64_t unstarted;
+	pid_t skip[1];
+
+	hold_std_fds();
+	cli_parse(&o, argc, argv);
+	r->o = &o;
+	setup_command(r, &o);
+	fd = open_input(&o);
+	if (o.joblog)
+		r->joblog = joblog_open(o.joblog, o.resume || o.resume_failed,
+					o.resume_failed);
+
+	spawn_setup();
+	signals_block();
+	r->maxworkers = o.jobs + 256;
+	guard_init(r->maxworkers);
+	make_env(r);
+	pipe_or_die(&r->cancel_fd, &r->cancel_wfd);
+	pipe_or_die(&r->reader_stop_fd, &r->reader_stop_wfd);
+	r->start_ns = now_ns();
+	atomic_init(&r->state, RS_RUNNING);
+	atomic_init(&r->target_workers, o.jobs);
+	r->threads = xcalloc((size_t)r->maxworkers, sizeof *r->threads);
+	r->thread_live = xcalloc((size_t)r->maxworkers, sizeof *r->thread_live);
+	pthread_mutex_init(&r->poolmu, NULL);
+
+	sched_init(&r->sched, r->maxworkers, 256 + 16 * (size_t)o.jobs);
+	if (o.keep_order)
+		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
+	fanin_init(&r->fanin, &o, r->sched.window, &r->sched, on_output_error);
+	gate_init(&r->gate, &o);
+
+	signals_start(r);
+	pthread_mutex_lock(&r->poolmu);
+	for (int i = 0; i < o.jobs; i++)
+		run_start_worker(r, i);
+	pthread_mutex_unlock(&r->poolmu);
+	input_start(r, fd);
+
+	run_join_workers(r);
+	input_error = input_join();
+	fanin_finish(&r->fanin);
+
+	/* Descendants that escaped their jobs and outlived them. */
+	skip[0] = guard_pid();
+	spawn_kill_orphans(skip, 1, SIGKILL);
+
+	unstarted = atomic_load(&r->read) - atomic_load(&r->started) -
+		    atomic_load(&r->failed) + 0;
+	unstarted = sched_unstarted(&r->sched);
+	if (atomic_load(&r->state) != RS_RUNNING)
+		warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
+		      atomic_load(&r->stop_signal) == SIGHUP ? "drained"
+		      : atomic_load(&r->state) >= RS_CANCELLING ? "cancelled"
+		      : "stopped",
+		      (unsigned long long)atomic_load(&r->succeeded),
+		      (unsigned long long)atomic_load(&r->failed),
+		      (unsigned long long)atomic_load(&r->cancelled),
+		      (unsigned long long)unstarted);
+	status = exit_status(r, input_error);
+	joblog_close(r->joblog);
+	return status;
+}

@@ -1,0 +1,318 @@
+/*
+ * scheduler.c - injector, per-worker deques, stealing and retry timers.
+ *
+ * Locking: the injector, the retry heap and the counters live under one
+ * mutex; the deques are lock-free (Chase-Lev). A worker takes a handful of
+ * jobs from the injector at a time so that it touches the mutex less often;
+ * it pushes them onto its own deque in reverse, so that its LIFO pops run
+ * them in input order, while thieves take the newest from the top.
+ */
+#include "scheduler.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "util.h"
+
+#define HANDFUL 8
+#define DEQUE_CAP 64
+
+void sched_init(struct sched *s, int maxworkers, size_t cap)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&s->mu, NULL);
+	/* Retry timers are monotonic deadlines. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->work, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&s->space, NULL);
+	s->ring = xcalloc(cap, sizeof *s->ring);
+	s->cap = cap;
+	s->head = s->count = 0;
+	s->closed = s->stopped = false;
+	s->idle = 0;
+	s->reader_waiting = false;
+	s->pending = 0;
+	s->delayed = NULL;
+	s->ndelayed = s->delayedcap = 0;
+	s->window = 0;
+	s->head_seq = 1;
+	s->nslots = maxworkers;
+	s->dq = xcalloc((size_t)maxworkers, sizeof *s->dq);
+	for (int i = 0; i < maxworkers; i++)
+		if (deque_init(&s->dq[i], DEQUE_CAP) != 0)
+			die(EXIT_FATAL, "out of memory");
+	atomic_init(&s->active, 0);
+}
+
+void sched_release(struct sched *s)
+{
+	struct job *j;
+
+	for (int i = 0; i < s->nslots; i++) {
+		while ((j = deque_pop(&s->dq[i])) != NULL)
+			job_free(j);
+		deque_release(&s->dq[i]);
+	}
+	free(s->dq);
+	for (size_t i = 0; i < s->count; i++)
+		job_free(s->ring[(s->head + i) % s->cap]);
+	free(s->ring);
+	for (size_t i = 0; i < s->ndelayed; i++)
+		job_free(s->delayed[i]);
+	free(s->delayed);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->space);
+}
+
+bool sched_submit(struct sched *s, struct job *j)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->count == s->cap && !s->stopped) {
+		s->reader_waiting = true;
+		pthread_cond_wait(&s->space, &s->mu);
+	}
+	if (s->stopped) {
+		pthread_mutex_unlock(&s->mu);
+		return false;
+	}
+	s->ring[(s->head + s->count) % s->cap] = j;
+	s->count++;
+	s->pending++;
+	if (s->idle > 0)
+		pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	return true;
+}
+
+void sched_close(struct sched *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->closed = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Min-heap on not_before_ns, for jobs waiting to be retried. */
+static void heap_push(struct sched *s, struct job *j)
+{
+	size_t i;
+
+	if (s->ndelayed == s->delayedcap) {
+		s->delayedcap = s->delayedcap ? 2 * s->delayedcap : 16;
+		s->delayed = xrealloc(s->delayed, s->delayedcap * sizeof *s->delayed);
+	}
+	i = s->ndelayed++;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+
+		if (s->delayed[p]->not_before_ns <= j->not_before_ns)
+			break;
+		s->delayed[i] = s->delayed[p];
+		i = p;
+	}
+	s->delayed[i] = j;
+}
+
+static struct job *heap_pop(struct sched *s)
+{
+	struct job *top = s->delayed[0];
+	struct job *last = s->delayed[--s->ndelayed];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= s->ndelayed)
+			break;
+		if (c + 1 < s->ndelayed &&
+		    s->delayed[c + 1]->not_before_ns < s->delayed[c]->not_before_ns)
+			c++;
+		if (last->not_before_ns <= s->delayed[c]->not_before_ns)
+			break;
+		s->delayed[i] = s->delayed[c];
+		i = c;
+	}
+	if (s->ndelayed > 0)
+		s->delayed[i] = last;
+	return top;
+}
+
+/*
+ * Under the lock: move up to a handful of jobs from the injector to SLOT's
+ * deque and return the first. Taking a share rather than everything leaves
+ * work for the other workers to take without stealing.
+ */
+static struct job *take_from_injector(struct sched *s, int slot)
+{
+	size_t n, share;
+	struct job *first;
+	int nactive = atomic_load_explicit(&s->active, memory_order_relaxed);
+
+	if (s->count == 0)
+		return NULL;
+	if (s->window &&
+	    s->ring[s->head]->seq >= s->head_seq + s->window)
+		return NULL;
+	share = s->count / (size_t)(nactive > 0 ? nactive : 1);
+	n = share < 1 ? 1 : share > HANDFUL ? HANDFUL : share;
+	first = s->ring[s->head];
+	/*
+	 * Push the rest newest first, so that pops come out oldest first.
+	 * Our deque is empty here (we only come after a failed pop and only
+	 * we push), and HANDFUL < DEQUE_CAP, so a push cannot fail.
+	 */
+	for (size_t i = n - 1; i >= 1; i--)
+		if (!deque_push(&s->dq[slot], s->ring[(s->head + i) % s->cap]))
+			die(EXIT_FATAL, "internal error: worker deque full");
+	s->head = (s->head + n) % s->cap;
+	s->count -= n;
+	if (s->reader_waiting && s->count <= s->cap / 2) {
+		s->reader_waiting = false;
+		pthread_cond_signal(&s->space);
+	}
+	/* Jobs now sit in our deque: let a sleeping worker come and steal. */
+	if (n > 1 && s->idle > 0)
+		pthread_cond_signal(&s->work);
+	return first;
+}
+
+/* Steal from the other workers' deques, starting at a random victim. */
+static struct job *steal(struct sched *s, int slot, unsigned *rng)
+{
+	int n = s->nslots;
+
+	*rng = *rng * 1103515245u + 12345u;
+	for (int k = 0; k < n; k++) {
+		int v = (int)((*rng >> 16) % (unsigned)n + (unsigned)k) % n;
+		struct job *j;
+
+		if (v == slot)
+			continue;
+		/* A lost race returns NULL too: try this victim again. */
+		for (int tries = 0; tries < 4; tries++) {
+			if (deque_size(&s->dq[v]) <= 0)
+				break;
+			if ((j = deque_steal(&s->dq[v])) != NULL)
+				return j;
+		}
+	}
+	return NULL;
+}
+
+struct job *sched_next(struct sched *s, int slot)
+{
+	unsigned rng = (unsigned)slot * 2654435761u + 1;
+	struct job *j;
+
+	for (;;) {
+		int64_t wake = 0;
+
+		if ((j = deque_pop(&s->dq[slot])) != NULL)
+			return j;
+
+		pthread_mutex_lock(&s->mu);
+		if (s->stopped) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		if (s->ndelayed > 0) {
+			int64_t now = now_ns();
+
+			if (s->delayed[0]->not_before_ns <= now) {
+				j = heap_pop(s);
+				pthread_mutex_unlock(&s->mu);
+				return j;
+			}
+			wake = s->delayed[0]->not_before_ns;
+		}
+		if ((j = take_from_injector(s, slot)) != NULL) {
+			pthread_mutex_unlock(&s->mu);
+			return j;
+		}
+		pthread_mutex_unlock(&s->mu);
+
+		if ((j = steal(s, slot, &rng)) != NULL)
+			return j;
+
+		pthread_mutex_lock(&s->mu);
+		if (s->stopped || (s->closed && s->pending == 0)) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		/*
+		 * Sleep only if nothing arrived since we looked; a submit,
+		 * a retry, a push by a busy worker or the end wakes us.
+		 */
+		if (s->count == 0 || (s->window &&
+		    s->ring[s->head]->seq >= s->head_seq + s->window)) {
+			s->idle++;
+			if (wake) {
+				struct timespec ts = {
+					.tv_sec = wake / NS_PER_SEC,
+					.tv_nsec = wake % NS_PER_SEC,
+				};
+				pthread_cond_timedwait(&s->work, &s->mu, &ts);
+			} else {
+				pthread_cond_wait(&s->work, &s->mu);
+			}
+			s->idle--;
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+void sched_done(struct sched *s)
+{
+	pthread_mutex_lock(&s->mu);
+	if (--s->pending == 0 && s->closed)
+		pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_retry(struct sched *s, struct job *j)
+{
+	pthread_mutex_lock(&s->mu);
+	heap_push(s, j);
+	/* Everyone re-arms their timer against the new earliest deadline. */
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_stop(struct sched *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stopped = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_cond_broadcast(&s->space);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_set_head(struct sched *s, uint64_t seq)
+{
+	pthread_mutex_lock(&s->mu);
+	s->head_seq = seq;
+	if (s->idle > 0)
+		pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
+uint64_t sched_unstarted(struct sched *s)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->count + s->ndelayed;
+	for (int i = 0; i < s->nslots; i++) {
+		long k = deque_size(&s->dq[i]);
+
+		if (k > 0)
+			n += (uint64_t)k;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}

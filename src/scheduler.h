@@ -1,0 +1,75 @@
+/*
+ * scheduler.h - the worker pool's queues: a bounded injector fed by the reader,
+ * one Chase-Lev deque per worker, stealing between them, and a timer heap
+ * for jobs waiting to be retried.
+ *
+ * An idle worker pops its own deque, then takes a handful from the injector,
+ * then steals from another worker's deque; only then does it sleep. The
+ * injector is bounded, so a reader faster than the workers blocks
+ * (backpressure) and memory stays flat on endless input.
+ */
+#ifndef FANOUT_SCHEDULER_H
+#define FANOUT_SCHEDULER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "deque.h"
+#include "job.h"
+
+struct sched {
+	pthread_mutex_t mu;
+	pthread_cond_t work;            /* workers: a job may be there */
+	pthread_cond_t space;           /* reader: the injector has room */
+	struct job **ring;              /* the injector */
+	size_t cap, head, count;
+	bool closed;                    /* the reader has seen the end */
+	bool stopped;                   /* hand out nothing more */
+	int idle;                       /* workers asleep on `work` */
+	bool reader_waiting;
+	uint64_t pending;               /* submitted and not finished */
+	struct job **delayed;           /* min-heap on not_before_ns */
+	size_t ndelayed, delayedcap;
+	uint64_t window;                /* -k: max seq ahead of the head */
+	uint64_t head_seq;              /* -k: oldest seq not yet written */
+
+	int nslots;                     /* deques, one per possible worker */
+	struct deque *dq;
+	_Atomic int active;             /* workers currently running */
+};
+
+/* Set up for at most MAXWORKERS workers; injector of CAP jobs. */
+void sched_init(struct sched *s, int maxworkers, size_t cap);
+
+/* Free the queues and any job left in them. */
+void sched_release(struct sched *s);
+
+/* Reader: queue J, blocking while the injector is full; false if stopped. */
+bool sched_submit(struct sched *s, struct job *j);
+
+/* Reader: no more jobs will be submitted. */
+void sched_close(struct sched *s);
+
+/*
+ * Worker SLOT (0-based): the next job to run, or NULL when there is no more
+ * work (input ended and every job finished) or the pool was stopped.
+ */
+struct job *sched_next(struct sched *s, int slot);
+
+/* Worker: J finished for good (the caller frees it). */
+void sched_done(struct sched *s);
+
+/* Worker: run J again, not before j->not_before_ns. */
+void sched_retry(struct sched *s, struct job *j);
+
+/* Stop handing out jobs and wake everyone (cancel, halt, closed stdout). */
+void sched_stop(struct sched *s);
+
+/* -k: the oldest job not yet written is now SEQ (wakes the window). */
+void sched_set_head(struct sched *s, uint64_t seq);
+
+/* Jobs still queued, never started: counted after the workers are done. */
+uint64_t sched_unstarted(struct sched *s);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * signals.c - the signal thread and the run's cancel state (DESIGN.md,
+ * "Signals"):
+ *   first SIGINT/SIGTERM  cancel: start nothing more, pass the signal to
+ *                         every job's group; workers SIGKILL after the grace
+ *   second SIGINT/SIGTERM SIGKILL every job group now
+ *   SIGHUP                drain: start nothing more, let running jobs end
+ *   SIGTSTP, SIGCONT      stop and resume the jobs along with fanout
+ *   SIGUSR1, SIGUSR2      one worker more, one fewer
+ */
+#include "signals.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "run.h"
+#include "util.h"
+
+static sigset_t handled;
+
+void signals_block(void)
+{
+	sigemptyset(&handled);
+	sigaddset(&handled, SIGINT);
+	sigaddset(&handled, SIGTERM);
+	sigaddset(&handled, SIGHUP);
+	sigaddset(&handled, SIGTSTP);
+	sigaddset(&handled, SIGCONT);
+	sigaddset(&handled, SIGUSR1);
+	sigaddset(&handled, SIGUSR2);
+	/*
+	 * SIGPIPE too: a closed stdout must show up as EPIPE from write(2),
+	 * so that fanout can stop its jobs before it exits.
+	 */
+	sigaddset(&handled, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &handled, NULL);
+}
+
+/* Wake whoever waits: the reader, the workers' polls, the gate, the queues. */
+static void stop_starting(struct runner *r)
+{
+	static const char c = 'x';
+
+	(void)write(r->reader_stop_wfd, &c, 1);
+	sched_stop(&r->sched);
+	gate_close(&r->gate);
+}
+
+void run_cancel(struct runner *r, int sig, bool from_signal)
+{
+	static const char c = 'x';
+
+	if (from_signal) {
+		int none = 0;
+
+		atomic_compare_exchange_strong(&r->stop_signal, &none, sig);
+	}
+	if (run_advance(r, RS_CANCELLING) >= RS_CANCELLING)
+		return;
+	stop_starting(r);
+	guard_signal_all(sig);
+	(void)write(r->cancel_wfd, &c, 1);
+}
+
+void run_drain(struct runner *r, int sig)
+{
+	if (sig) {
+		int none = 0;
+
+		atomic_compare_exchange_strong(&r->stop_signal, &none, sig);
+	}
+	if (run_advance(r, RS_DRAINING) >= RS_DRAINING)
+		return;
+	stop_starting(r);
+}
+
+/* SIGUSR1: one worker more; SIGUSR2: one fewer, never below one. */
+static void resize(struct runner *r, int delta)
+{
+	int t;
+
+	pthread_mutex_lock(&r->poolmu);
+	t = atomic_load(&r->target_workers);
+	if (delta > 0 && t < r->maxworkers && !r->thread_live[t]) {
+		atomic_store(&r->target_workers, t + 1);
+		if (atomic_load(&r->state) == RS_RUNNING)
+			run_start_worker(r, t);
+	} else if (delta < 0 && t > 1) {
+		atomic_store(&r->target_workers, t - 1);
+		/* A sleeping worker must wake up to notice it is retired. */
+		sched_set_head(&r->sched, r->sched.head_seq);
+	}
+	pthread_mutex_unlock(&r->poolmu);
+}
+
+static void *signal_main(void *arg)
+{
+	struct runner *r = arg;
+
+	for (;;) {
+		int sig;
+
+		if (sigwait(&handled, &sig) != 0)
+			continue;
+		switch (sig) {
+		case SIGINT:
+		case SIGTERM:
+			if (atomic_load(&r->state) >= RS_CANCELLING) {
+				/* Second time: no more grace. */
+				run_advance(r, RS_KILLING);
+				guard_signal_all(SIGKILL);
+				(void)write(r->cancel_wfd, "k", 1);
+			} else {
+				run_cancel(r, sig, true);
+			}
+			break;
+		case SIGHUP:
+			run_drain(r, SIGHUP);
+			break;
+		case SIGTSTP:
+			/* Stop the jobs, then ourselves; SIGCONT resumes both. */
+			guard_signal_all(SIGTSTP);
+			kill(getpid(), SIGSTOP);
+			break;
+		case SIGCONT:
+			guard_signal_all(SIGCONT);
+			break;
+		case SIGUSR1:
+			resize(r, +1);
+			break;
+		case SIGUSR2:
+			resize(r, -1);
+			break;
+		default:
+			break;  /* SIGPIPE: the write that caused it reports it */
+		}
+	}
+	return NULL;
+}
+
+void signals_start(struct runner *r)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	int e;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 128 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&t, &attr, signal_main, r);
+	pthread_attr_destroy(&attr);
+	if (e)
+		die(EXIT_FATAL, "cannot start the signal thread: %s", strerror(e));
+}

@@ -1,0 +1,276 @@
+/*
+ * spawn.c - process creation with vfork, PATH lookup, and killing trees.
+ *
+ * Why vfork and not posix_spawn: posix_spawn cannot set PR_SET_PDEATHSIG,
+ * which fanout needs so that no job outlives a SIGKILLed fanout. vfork costs
+ * what glibc's posix_spawn costs (it is the same clone(CLONE_VM|CLONE_VFORK)
+ * underneath) and, unlike fork, stays cheap however much output fanout holds
+ * in memory. The child shares our memory until it execs, so it only makes
+ * async-signal-safe system calls, and every signal is blocked in every
+ * fanout thread, so no handler can run in it either. It reports a failed
+ * exec by storing errno in a variable the parent sees (the memory is
+ * shared), as glibc's posix_spawn does.
+ */
+#define _GNU_SOURCE
+#include "spawn.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "util.h"
+
+static sigset_t ignored;        /* inherited as SIG_IGN: reset in the child */
+static int devnull = -1;
+static pid_t fanout_pid;
+
+void spawn_setup(void)
+{
+	sigemptyset(&ignored);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			sigaddset(&ignored, sig);
+	}
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0)
+		die(EXIT_FATAL, "cannot open '/dev/null': %s", strerror(errno));
+	fanout_pid = getpid();
+#ifdef PR_SET_CHILD_SUBREAPER
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+}
+
+/*
+ * The child between vfork and exec. Only system calls: no malloc, no stdio,
+ * no locks, and nothing written to memory but *errp.
+ */
+static void child(const struct spawn_req *r, volatile int *errp)
+{
+	sigset_t none;
+
+#ifdef PR_SET_PDEATHSIG
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != fanout_pid)
+		_exit(127);
+#endif
+	/* Its own group, so a terminal's Ctrl-C reaches only fanout. */
+	setpgid(0, 0);
+	if (dup2(devnull, 0) < 0 ||
+	    (r->out_fd >= 0 && dup2(r->out_fd, 1) < 0) ||
+	    (r->err_fd >= 0 && dup2(r->err_fd, 2) < 0))
+		goto fail;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&ignored, sig))
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(r->path, r->argv, r->envp);
+fail:
+	*errp = errno;
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+pid_t spawn_start(const struct spawn_req *r)
+{
+	volatile int err = 0;
+	pid_t pid;
+
+	pid = vfork();
+	if (pid == 0)
+		child(r, &err);
+	if (pid < 0)
+		return -1;
+	if (err) {
+		int st;
+
+		waitpid(pid, &st, 0);
+		errno = err;
+		return -1;
+	}
+	return pid;
+}
+
+static int is_executable(const char *path, int *eacces)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) != 0) {
+		*eacces = 1;
+		return 0;
+	}
+	return 1;
+}
+
+char *spawn_resolve(const char *name)
+{
+	const char *path = getenv("PATH");
+	int eacces = 0;
+	size_t nlen = strlen(name);
+
+	if (!*name) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(name, '/')) {
+		if (is_executable(name, &eacces))
+			return xstrdup(name);
+		errno = eacces ? EACCES : ENOENT;
+		return NULL;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;; p++) {
+		const char *e = strchr(p, ':');
+		size_t dlen = e ? (size_t)(e - p) : strlen(p);
+		char *cand = xmalloc(dlen + nlen + 3);
+
+		/* An empty PATH entry means the current directory. */
+		if (dlen == 0)
+			memcpy(cand, ".", dlen = 1);
+		else
+			memcpy(cand, p, dlen);
+		cand[dlen] = '/';
+		memcpy(cand + dlen + 1, name, nlen + 1);
+		if (is_executable(cand, &eacces))
+			return cand;
+		free(cand);
+		if (!e)
+			break;
+		p = e;
+	}
+	errno = eacces ? EACCES : ENOENT;
+	return NULL;
+}
+
+int spawn_pidfd(pid_t pid)
+{
+#if defined(__linux__) && defined(SYS_pidfd_open)
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Read the parent pid from /proc/PID/stat; -1 if gone. */
+static pid_t proc_ppid(pid_t pid)
+{
+	char path[64], buf[512];
+	int fd, n;
+	char *p;
+	long ppid;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = (int)read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	if (!(p = strrchr(buf, ')')))
+		return -1;
+	if (sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+void spawn_kill_tree(pid_t pid, int sig)
+{
+	pid_t stack[256];
+	int n = 0;
+
+	kill(-pid, sig);
+	kill(pid, sig);
+	/*
+	 * Walk /proc for descendants, however they regrouped. A few passes
+	 * with a small stack: deep or wide trees are rare, and the group
+	 * kill above already covers everything that stayed in the group.
+	 */
+	stack[n++] = pid;
+	while (n > 0) {
+		pid_t parent = stack[--n];
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		if (!d)
+			return;
+		while ((e = readdir(d)) != NULL) {
+			char *end;
+			long p = strtol(e->d_name, &end, 10);
+
+			if (*end || p <= 0 || p == parent)
+				continue;
+			if (proc_ppid((pid_t)p) == parent) {
+				kill((pid_t)p, sig);
+				if (n < (int)(sizeof stack / sizeof stack[0]))
+					stack[n++] = (pid_t)p;
+			}
+		}
+		closedir(d);
+	}
+}
+
+int spawn_kill_orphans(const pid_t *leaders, int nleaders, int sig)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	/* Our children are listed per thread that forked them. */
+	snprintf(path, sizeof path, "/proc/%d/task", (int)fanout_pid);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char cpath[320], buf[4096];
+		int fd, n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children",
+			 (int)fanout_pid, e->d_name);
+		if ((fd = open(cpath, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = (int)read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		for (char *p = buf; *p;) {
+			char *end;
+			long pid = strtol(p, &end, 10);
+			int leader = 0;
+
+			if (end == p)
+				break;
+			p = end;
+			for (int i = 0; i < nleaders; i++)
+				if (leaders[i] == (pid_t)pid)
+					leader = 1;
+			if (leader || pid <= 0)
+				continue;
+			spawn_kill_tree((pid_t)pid, sig);
+			found++;
+		}
+	}
+	closedir(d);
+	return found;
+}

@@ -1,0 +1,57 @@
+/*
+ * spawn.h - starting a job's process, finding its program, killing it.
+ *
+ * The Linux-only calls of fanout (vfork with PR_SET_PDEATHSIG, pidfd, the
+ * child subreaper, /proc) live here and in guard.c, each with a fallback.
+ */
+#ifndef FANOUT_SPAWN_H
+#define FANOUT_SPAWN_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+struct spawn_req {
+	const char *path;       /* the program, already looked up in PATH */
+	char *const *argv;
+	char *const *envp;
+	int out_fd;             /* the child's stdout, -1: fanout's own */
+	int err_fd;             /* the child's stderr, -1: fanout's own */
+};
+
+/*
+ * Once, before any thread: note which signals fanout inherited as ignored
+ * (the child gets them back at their defaults), open /dev/null, become the
+ * child subreaper so that descendants that escape a job are ours to kill.
+ */
+void spawn_setup(void);
+
+/*
+ * Start a job: its own process group, stdin from /dev/null, the default
+ * signal mask and dispositions, SIGKILL if fanout dies (Linux). Returns the
+ * pid, or -1 with errno set (from execve when the program could not run).
+ */
+pid_t spawn_start(const struct spawn_req *r);
+
+/*
+ * Look NAME up in PATH as execvp(3) would. Returns a malloc'd path, or NULL
+ * with errno ENOENT (not found) or EACCES (found, not executable).
+ */
+char *spawn_resolve(const char *name);
+
+/* A pollable descriptor that becomes readable when PID exits, or -1. */
+int spawn_pidfd(pid_t pid);
+
+/*
+ * Kill every child of fanout that is not a job leader in LEADERS[0..N-1]:
+ * descendants of jobs that outlived them and were reparented to fanout (the
+ * subreaper). Reaps them. Returns how many it found.
+ */
+int spawn_kill_orphans(const pid_t *leaders, int n, int sig);
+
+/*
+ * Send SIG to PID and every descendant of it found in /proc (those that left
+ * its process group with setsid too), and to its process group.
+ */
+void spawn_kill_tree(pid_t pid, int sig);
+
+#endif

@@ -1,0 +1,987 @@
+/*
+ * template.c - compile a command template once, expand it per job.
+ *
+ * A template is cut at compile time into pieces: literal bytes and
+ * replacement strings. Expanding it per job only copies bytes: the records'
+ * derived values ({.} {/} {//} {/.}) are substrings of the record, or ".",
+ * so nothing is allocated once the per-worker argvbuf has grown, and the
+ * buffer is sized before the first byte is written, so the argv pointers
+ * taken while writing never go stale.
+ *
+ * Meanings follow GNU parallel 20221122, checked against it:
+ *   {.}  removes the last "." and what follows, if no "/" follows it
+ *        (its s:\.[^/.]*$::): "x.tar.gz" -> "x.tar", "a/b.c/d" unchanged,
+ *        ".bashrc" -> "" and ".." -> "." as in parallel.
+ *   {/}  what follows the last "/" ("a/b/" -> "").
+ *   {//} Perl's File::Basename::dirname, like dirname(1): "file" -> ".",
+ *        "/file" -> "/", "a/b/" -> "a", "/" -> "/".
+ *   Any replacement string, {#} and {%} included, stops the records from
+ *   being appended: "echo {#}" prints only the number, as in parallel.
+ *
+ * Shell mode (--shell) and why it is safe. The template is shell code
+ * written by the user; the records are data from anywhere. Quoting values
+ * into the script (as GNU parallel does) makes safety depend on getting the
+ * quoting right for every context the template may put a placeholder in.
+ * Instead no value byte ever enters the script: the values are passed as
+ * positional parameters after the script (sh -c SCRIPT sh V1 V2 ...) and
+ * each placeholder becomes a reference to one, "${N}". The shell never
+ * parses the result of a parameter expansion as code, so a value cannot run
+ * whatever it holds. Only the quoting of the reference depends on where the
+ * placeholder stands, which a small lexer works out at compile time:
+ *   unquoted        "${1}"      one word, no splitting or globbing
+ *   in "..."        ${1}        already quoted
+ *   in '...'        '"${1}"'    leave the single quotes, reference, reenter
+ * The lexer follows backslashes, '...', "...", $(...), `...` and comments;
+ * where it would misjudge (here-documents, case patterns inside $(...)) the
+ * value still cannot run, it may only come out split or with quotes shown.
+ * Only a template that evaluates the value itself (eval {}, sh -c {}, bash
+ * arithmetic) runs it, as the user asked.
+ * In a batch one placeholder refers to every record's value: "${1}" "${2}"
+ * unquoted, ${1} ${2} (one word) inside quotes.
+ */
+#include "template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum ph {
+	PH_LIT,         /* literal bytes */
+	PH_REC,         /* {} or REPL */
+	PH_NOEXT,       /* {.} */
+	PH_BASE,        /* {/} */
+	PH_DIR,         /* {//} */
+	PH_BASENOEXT,   /* {/.} */
+	PH_SEQ,         /* {#} */
+	PH_SLOT,        /* {%} */
+	PH_COUNT
+};
+
+#define IS_RECORD_PH(k) ((k) >= PH_REC && (k) <= PH_BASENOEXT)
+
+/* Lexical context of a placeholder in a shell template. */
+enum ctx {
+	CTX_BARE,
+	CTX_DQ,
+	CTX_SQ,
+};
+
+/* Decimal digits of a uint64_t: the bound used for {#} and {%}. */
+#define NUM_MAX 20
+
+/*
+ * Bytes one record adds to the script per placeholder occurrence: "${N}"
+ * and a separator, N having at most 10 digits (argc never reaches 10^10).
+ */
+#define REF_MAX 16
+/* The '"..."' around references in single quotes, once per occurrence. */
+#define SQ_WRAP 4
+
+struct piece {
+	unsigned char kind;     /* enum ph */
+	unsigned char ctx;      /* shell: enum ctx */
+	unsigned char slot;     /* shell: which of a record's values */
+	size_t off, len;        /* PH_LIT: bytes of the word's text */
+};
+
+struct tmpl_word {
+	char *text;             /* owned; NULL for the shell skeleton */
+	struct piece *p;
+	size_t np;
+	size_t litbytes;        /* literal bytes over all pieces */
+	size_t nrecph, njobph;  /* record and {#}/{%} placeholders */
+};
+
+struct tmpl_priv {
+	/* string bytes <= base_str + (rec_mult * len + rec_const) a record */
+	size_t base_str, rec_mult, rec_const;
+	size_t base_argc, rec_argc;     /* exact argument counts */
+	bool append;                    /* DIRECT: records go last */
+	/* TMPL_SHELL: value kinds passed per record, in slot order */
+	unsigned char kinds[PH_COUNT];
+	size_t nk;
+	size_t nocc;                    /* record placeholder occurrences */
+};
+
+static const char *const ph_names[PH_COUNT] = {
+	[PH_NOEXT] = "{.}",
+	[PH_BASE] = "{/}",
+	[PH_DIR] = "{//}",
+	[PH_BASENOEXT] = "{/.}",
+	[PH_SEQ] = "{#}",
+	[PH_SLOT] = "{%}",
+};
+
+/*
+ * The replacement string starting at S, longest match first so that -I {/
+ * cannot hide {//}; REPL wins a tie. Returns its kind and length, or PH_LIT.
+ */
+static int match_ph(const char *s, const char *repl, size_t repllen,
+		    size_t *len)
+{
+	int best = PH_LIT, k;
+	size_t bestlen = 0;
+
+	if (strncmp(s, repl, repllen) == 0) {
+		best = PH_REC;
+		bestlen = repllen;
+	}
+	for (k = PH_NOEXT; k < PH_COUNT; k++) {
+		size_t n = strlen(ph_names[k]);
+
+		if (n > bestlen && strncmp(s, ph_names[k], n) == 0) {
+			best = k;
+			bestlen = n;
+		}
+	}
+	*len = bestlen;
+	return best;
+}
+
+/* Append a piece to P[*NP] (capacity *CAP). */
+static void add_piece(struct piece **p, size_t *np, size_t *cap,
+		      int kind, size_t off, size_t len)
+{
+	if (kind == PH_LIT && len == 0)
+		return;
+	if (*np == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*p = xrealloc(*p, *cap * sizeof **p);
+	}
+	(*p)[*np].kind = (unsigned char)kind;
+	(*p)[*np].ctx = CTX_BARE;
+	(*p)[*np].slot = 0;
+	(*p)[*np].off = off;
+	(*p)[*np].len = len;
+	(*np)++;
+}
+
+/* Cut W->text into literal pieces and replacement strings. */
+static void split_word(struct tmpl_word *w, const char *repl)
+{
+	size_t repllen = strlen(repl), cap = 0, lit = 0, i = 0, n;
+	const char *s = w->text;
+
+	while (s[i]) {
+		int k = s[i] == repl[0] || s[i] == '{' ?
+			match_ph(s + i, repl, repllen, &n) : PH_LIT;
+
+		if (k == PH_LIT) {
+			i++;
+			continue;
+		}
+		add_piece(&w->p, &w->np, &cap, PH_LIT, lit, i - lit);
+		add_piece(&w->p, &w->np, &cap, k, 0, 0);
+		i += n;
+		lit = i;
+	}
+	add_piece(&w->p, &w->np, &cap, PH_LIT, lit, i - lit);
+	for (n = 0; n < w->np; n++) {
+		if (w->p[n].kind == PH_LIT)
+			w->litbytes += w->p[n].len;
+		else if (IS_RECORD_PH(w->p[n].kind))
+			w->nrecph++;
+		else
+			w->njobph++;
+	}
+}
+
+/*
+ * A minimal sh lexer: enough to know whether a point of the script is
+ * unquoted, in '...' or in "...". Command substitutions open a new quoting
+ * level, hence the stack of frames.
+ */
+enum { Q_NONE, Q_SQ, Q_DQ };
+enum { F_TOP, F_PAREN, F_BQ };
+#define LEX_DEPTH 32
+
+struct lexer {
+	struct {
+		unsigned char q, kind;
+		unsigned paren;
+	} f[LEX_DEPTH];
+	int top;
+	bool esc, comment, wordstart, overflow;
+};
+
+static void lex_push(struct lexer *L, int kind)
+{
+	if (L->top == LEX_DEPTH - 1) {
+		L->overflow = true;
+		return;
+	}
+	L->top++;
+	L->f[L->top].q = Q_NONE;
+	L->f[L->top].kind = (unsigned char)kind;
+	L->f[L->top].paren = 0;
+	L->wordstart = true;
+}
+
+static void lex_pop(struct lexer *L)
+{
+	if (L->top > 0)
+		L->top--;
+	L->wordstart = false;
+}
+
+/* Consume the character(s) at S (N left); returns how many. */
+static size_t lex_step(struct lexer *L, const char *s, size_t n)
+{
+	unsigned char *q = &L->f[L->top].q;
+	int kind = L->f[L->top].kind;
+	char c = s[0];
+
+	if (L->esc) {
+		L->esc = false;
+		L->wordstart = false;
+		return 1;
+	}
+	if (L->comment) {
+		if (c == '\n') {
+			L->comment = false;
+			L->wordstart = true;
+		}
+		return 1;
+	}
+	/* A backquote ends at the next one whatever quotes lie between. */
+	if (c == '`' && kind == F_BQ) {
+		lex_pop(L);
+		return 1;
+	}
+	if (*q == Q_SQ) {
+		if (c == '\'')
+			*q = Q_NONE;
+		return 1;
+	}
+	if (c == '\\') {
+		L->esc = true;
+		return 1;
+	}
+	if (c == '`') {
+		lex_push(L, F_BQ);
+		return 1;
+	}
+	if (c == '$' && n > 1 && s[1] == '(') {
+		lex_push(L, F_PAREN);
+		return 2;
+	}
+	if (*q == Q_DQ) {
+		if (c == '"')
+			*q = Q_NONE;
+		return 1;
+	}
+	switch (c) {
+	case '\'':
+		*q = Q_SQ;
+		break;
+	case '"':
+		*q = Q_DQ;
+		break;
+	case '(':
+		if (kind == F_PAREN)
+			L->f[L->top].paren++;
+		break;
+	case ')':
+		if (kind == F_PAREN) {
+			if (L->f[L->top].paren == 0) {
+				lex_pop(L);
+				return 1;
+			}
+			L->f[L->top].paren--;
+		}
+		break;
+	case '#':
+		if (L->wordstart) {
+			L->comment = true;
+			return 1;
+		}
+		break;
+	}
+	L->wordstart = c != '\0' && strchr(" \t\n;&|()<>", c) != NULL;
+	return 1;
+}
+
+/* The quoting a reference needs at the lexer's current point. */
+static int lex_ctx(const struct lexer *L)
+{
+	if (L->comment)
+		return CTX_BARE;
+	switch (L->f[L->top].q) {
+	case Q_SQ:
+		return CTX_SQ;
+	case Q_DQ:
+		return CTX_DQ;
+	}
+	return CTX_BARE;
+}
+
+/*
+ * Turn the split script W (text SRC) into the skeleton: literal bytes in
+ * T->script, placeholders tagged with their context and value slot.
+ */
+static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
+				  struct tmpl_word *w, const char *src)
+{
+	struct lexer L;
+	char *out;
+	size_t len = 0, start = 0, i, j, np = 0;
+	int slot_of[PH_COUNT];
+
+	memset(&L, 0, sizeof L);
+	L.wordstart = true;
+	for (i = 0; i < PH_COUNT; i++)
+		slot_of[i] = -1;
+	/* one spare byte per piece for a doubled backslash, one for the NUL */
+	out = xmalloc(w->litbytes + w->np + 1);
+	for (i = 0; i < w->np; i++) {
+		struct piece *p = &w->p[i];
+		int k = p->kind;
+
+		if (k == PH_LIT) {
+			const char *s = src + p->off;
+
+			for (j = 0; j < p->len; )
+				j += lex_step(&L, s + j, p->len - j);
+			memcpy(out + len, s, p->len);
+			len += p->len;
+			continue;
+		}
+		if (IS_RECORD_PH(k) && L.esc) {
+			/*
+			 * A backslash would escape the reference's first
+			 * character. Unquoted, \{} meant a quoted "{", which
+			 * the reference already is: drop it. In "...", \{
+			 * keeps its backslash: double it so it stays one.
+			 */
+			if (lex_ctx(&L) == CTX_DQ)
+				out[len++] = '\\';
+			else
+				len--;
+		}
+		L.esc = false;
+		L.wordstart = false;
+		if (len > start)
+			w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, len - start };
+		w->p[np] = *p;
+		if (IS_RECORD_PH(k)) {
+			if (slot_of[k] < 0) {
+				slot_of[k] = (int)pv->nk;
+				pv->kinds[pv->nk++] = (unsigned char)k;
+			}
+			w->p[np].slot = (unsigned char)slot_of[k];
+			w->p[np].ctx = (unsigned char)lex_ctx(&L);
+			pv->nocc++;
+		}
+		np++;
+		start = len;
+	}
+	if (L.overflow) {
+		free(out);
+		return "shell template nests too deeply";
+	}
+	if (len > start)
+		w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, len - start };
+	out[len] = '\0';
+	w->np = np;
+	w->litbytes = len;
+	t->script = out;
+	return NULL;
+}
+
+/* Precompute the cost coefficients; see tmpl_base_cost(). */
+static void compute_costs(const struct tmpl *t, struct tmpl_priv *pv)
+{
+	size_t i;
+
+	switch (t->mode) {
+	case TMPL_LINE:
+		/* "/bin/sh" "-c" RECORDS: each record adds itself and "\n" */
+		pv->base_str = sizeof "/bin/sh" + sizeof "-c" + 1;
+		pv->base_argc = 3;
+		pv->rec_mult = 1;
+		pv->rec_const = 1;
+		break;
+	case TMPL_DIRECT:
+		for (i = 0; i < t->nwords; i++) {
+			const struct tmpl_word *w = &t->words[i];
+			size_t fixed = w->litbytes + w->njobph * NUM_MAX + 1;
+
+			if (w->nrecph == 0) {
+				pv->base_str += fixed;
+				pv->base_argc++;
+			} else {
+				/* a derived value is at most max(len, 1) */
+				pv->rec_mult += w->nrecph;
+				pv->rec_const += fixed + w->nrecph;
+				pv->rec_argc++;
+			}
+		}
+		if (pv->append) {
+			pv->rec_mult++;
+			pv->rec_const++;
+			pv->rec_argc++;
+		}
+		break;
+	case TMPL_SHELL:
+		pv->base_str = sizeof "/bin/sh" + sizeof "-c" + sizeof "sh" +
+			t->words[0].litbytes + t->words[0].njobph * NUM_MAX +
+			pv->nocc * SQ_WRAP + 1;
+		pv->base_argc = 4;
+		pv->rec_mult = pv->nk;
+		pv->rec_const = 2 * pv->nk + pv->nocc * REF_MAX;
+		pv->rec_argc = pv->nk;
+		break;
+	}
+}
+
+const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
+			 int argc, const char *repl)
+{
+	struct tmpl_priv *pv;
+	const char *err = NULL;
+	int i;
+
+	memset(t, 0, sizeof *t);
+	t->mode = mode;
+	if (!repl)
+		repl = "{}";
+	if (!*repl)
+		return "empty replacement string";
+	if (mode != TMPL_LINE && argc <= 0)
+		return "no command given";
+	pv = xcalloc(1, sizeof *pv);
+	t->priv = pv;
+
+	if (mode == TMPL_DIRECT) {
+		t->words = xcalloc((size_t)argc, sizeof *t->words);
+		t->nwords = (size_t)argc;
+		for (i = 0; i < argc; i++) {
+			t->words[i].text = xstrdup(argv[i]);
+			split_word(&t->words[i], repl);
+			if (t->words[i].nrecph || t->words[i].njobph)
+				t->has_placeholder = true;
+		}
+		/*
+		 * Only a PATH lookup is worth caching; {#} in argv[0]
+		 * defeats it as surely as {} does.
+		 */
+		t->cmd_varies = t->words[0].nrecph || t->words[0].njobph;
+		pv->append = !t->has_placeholder;
+	} else if (mode == TMPL_SHELL) {
+		struct tmpl_word *w;
+		size_t len = 0, cap = 0;
+
+		for (i = 0; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		w = t->words = xcalloc(1, sizeof *t->words);
+		t->nwords = 1;
+		w->text = xmalloc(len + 1);
+		len = 0;
+		for (i = 0; i < argc; i++) {
+			size_t n = strlen(argv[i]);
+
+			if (i)
+				w->text[len++] = ' ';
+			memcpy(w->text + len, argv[i], n);
+			len += n;
+		}
+		w->text[len] = '\0';
+		split_word(w, repl);
+		t->has_placeholder = w->nrecph || w->njobph;
+		if (!t->has_placeholder) {
+			/* as GNU parallel: the record becomes the last word */
+			w->text[len] = ' ';
+			w->text[len + 1] = '\0';
+			cap = w->np;
+			w->np = 0;
+			add_piece(&w->p, &w->np, &cap, PH_LIT, 0, len + 1);
+			add_piece(&w->p, &w->np, &cap, PH_REC, 0, 0);
+			w->litbytes = len + 1;
+			w->nrecph = 1;
+		}
+		/* the skeleton only removes or doubles a byte per piece */
+		err = build_skeleton(t, pv, w, w->text);
+		free(w->text);
+		w->text = NULL;
+	}
+	if (err) {
+		tmpl_release(t);
+		return err;
+	}
+	compute_costs(t, pv);
+	return NULL;
+}
+
+void tmpl_release(struct tmpl *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nwords; i++) {
+		free(t->words[i].text);
+		free(t->words[i].p);
+	}
+	free(t->words);
+	free(t->script);
+	free(t->priv);
+	memset(t, 0, sizeof *t);
+}
+
+void argvbuf_init(struct argvbuf *ab)
+{
+	memset(ab, 0, sizeof *ab);
+}
+
+void argvbuf_release(struct argvbuf *ab)
+{
+	free(ab->argv);
+	free(ab->str);
+	memset(ab, 0, sizeof *ab);
+}
+
+/* Length of S[0..N) without its extension (GNU parallel's {.}). */
+static size_t strip_ext(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = n; i > 0; i--) {
+		if (s[i - 1] == '/')
+			break;
+		if (s[i - 1] == '.')
+			return i - 1;
+	}
+	return n;
+}
+
+/* Offset of the basename: just after the last slash. */
+static size_t base_off(const char *s, size_t n)
+{
+	while (n > 0 && s[n - 1] != '/')
+		n--;
+	return n;
+}
+
+/* Drop trailing slashes but keep one character (File::Basename). */
+static size_t strip_slashes(const char *s, size_t n)
+{
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/*
+ * Perl's dirname(): split after the last slash, strip the trailing slashes;
+ * if the basename was empty ("a/b/"), do it once more. The result is always
+ * a prefix of S or ".".
+ */
+static size_t dir_value(const char *s, size_t n, const char **out)
+{
+	size_t p = base_off(s, n), d;
+
+	*out = s;
+	if (p == 0)
+		goto dot;
+	d = strip_slashes(s, p);
+	if (p == n) {
+		p = base_off(s, d);
+		if (p == 0)
+			goto dot;
+		d = strip_slashes(s, p);
+	}
+	return d;
+dot:
+	*out = ".";
+	return 1;
+}
+
+/* The value of replacement string KIND for record R. */
+static size_t rec_value(const struct rec *r, int kind, const char **out)
+{
+	size_t b;
+
+	switch (kind) {
+	case PH_NOEXT:
+		*out = r->s;
+		return strip_ext(r->s, r->len);
+	case PH_BASE:
+		b = base_off(r->s, r->len);
+		*out = r->s + b;
+		return r->len - b;
+	case PH_BASENOEXT:
+		b = base_off(r->s, r->len);
+		*out = r->s + b;
+		return strip_ext(r->s + b, r->len - b);
+	case PH_DIR:
+		return dir_value(r->s, r->len, out);
+	}
+	*out = r->s;
+	return r->len;
+}
+
+/* Decimal V into BUF (at least NUM_MAX bytes); returns the length. */
+static size_t fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[NUM_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* What {#} and {%} expand to, formatted once per job. */
+struct nums {
+	char seq[NUM_MAX], slot[NUM_MAX];
+	size_t seqlen, slotlen;
+};
+
+/*
+ * Copy into AB's string space, which tmpl_expand() sized beforehand: a
+ * miss here means a cost bound is wrong, and writing on would corrupt memory.
+ */
+static inline void put(struct argvbuf *ab, const char *s, size_t n)
+{
+	if (n > ab->strcap - ab->len) {
+		fprintf(stderr, "fanout: BUG: template size bound too small\n");
+		abort();
+	}
+	memcpy(ab->str + ab->len, s, n);
+	ab->len += n;
+}
+
+static inline void put_nul(struct argvbuf *ab)
+{
+	put(ab, "", 1);
+}
+
+static inline void put_arg_start(struct argvbuf *ab)
+{
+	ab->argv[ab->argc++] = ab->str + ab->len;
+}
+
+/* Append one argument: word W with record R (NULL if W needs none). */
+static void put_word(struct argvbuf *ab, const struct tmpl_word *w,
+		     const struct rec *r, const struct nums *nm)
+{
+	const char *v;
+	size_t i, n;
+
+	put_arg_start(ab);
+	for (i = 0; i < w->np; i++) {
+		const struct piece *p = &w->p[i];
+
+		switch (p->kind) {
+		case PH_LIT:
+			put(ab, w->text + p->off, p->len);
+			break;
+		case PH_SEQ:
+			put(ab, nm->seq, nm->seqlen);
+			break;
+		case PH_SLOT:
+			put(ab, nm->slot, nm->slotlen);
+			break;
+		default:
+			n = rec_value(r, p->kind, &v);
+			put(ab, v, n);
+			break;
+		}
+	}
+	put_nul(ab);
+}
+
+/* Append "${N}" (QUOTED: with double quotes) to the script. */
+static void put_ref(struct argvbuf *ab, size_t n, bool quoted)
+{
+	char buf[NUM_MAX + 6];
+	size_t len = 0;
+
+	if (quoted)
+		buf[len++] = '"';
+	buf[len++] = '$';
+	buf[len++] = '{';
+	len += fmt_u64(buf + len, n);
+	buf[len++] = '}';
+	if (quoted)
+		buf[len++] = '"';
+	put(ab, buf, len);
+}
+
+/* Append the references for placeholder P over NREC records. */
+static void put_refs(struct argvbuf *ab, const struct piece *p, size_t nk,
+		     size_t nrec)
+{
+	size_t i;
+
+	if (p->ctx == CTX_SQ)
+		put(ab, "'\"", 2);
+	for (i = 0; i < nrec; i++) {
+		if (i)
+			put(ab, " ", 1);
+		put_ref(ab, 1 + i * nk + p->slot, p->ctx == CTX_BARE);
+	}
+	if (p->ctx == CTX_SQ)
+		put(ab, "\"'", 2);
+}
+
+static void expand_shell(const struct tmpl *t, struct argvbuf *ab,
+			 const struct rec *recs, size_t nrec,
+			 const struct nums *nm)
+{
+	const struct tmpl_priv *pv = t->priv;
+	const struct tmpl_word *w = &t->words[0];
+	const char *v;
+	size_t i, j, n;
+
+	put_arg_start(ab);
+	put(ab, "/bin/sh", sizeof "/bin/sh");
+	put_arg_start(ab);
+	put(ab, "-c", sizeof "-c");
+	put_arg_start(ab);
+	for (i = 0; i < w->np; i++) {
+		const struct piece *p = &w->p[i];
+
+		switch (p->kind) {
+		case PH_LIT:
+			put(ab, t->script + p->off, p->len);
+			break;
+		case PH_SEQ:
+			put(ab, nm->seq, nm->seqlen);
+			break;
+		case PH_SLOT:
+			put(ab, nm->slot, nm->slotlen);
+			break;
+		default:
+			put_refs(ab, p, pv->nk, nrec);
+			break;
+		}
+	}
+	put_nul(ab);
+	put_arg_start(ab);
+	put(ab, "sh", sizeof "sh");
+	for (i = 0; i < nrec; i++) {
+		for (j = 0; j < pv->nk; j++) {
+			n = rec_value(&recs[i], pv->kinds[j], &v);
+			put_arg_start(ab);
+			put(ab, v, n);
+			put_nul(ab);
+		}
+	}
+}
+
+static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
+			  const struct rec *recs, size_t nrec,
+			  const struct nums *nm)
+{
+	const struct tmpl_priv *pv = t->priv;
+	size_t i, j;
+
+	for (i = 0; i < t->nwords; i++) {
+		const struct tmpl_word *w = &t->words[i];
+
+		if (w->nrecph == 0)
+			put_word(ab, w, NULL, nm);
+		else
+			for (j = 0; j < nrec; j++)
+				put_word(ab, w, &recs[j], nm);
+	}
+	if (pv->append) {
+		for (j = 0; j < nrec; j++) {
+			put_arg_start(ab);
+			put(ab, recs[j].s, recs[j].len);
+			put_nul(ab);
+		}
+	}
+}
+
+static void expand_line(struct argvbuf *ab, const struct rec *recs,
+			size_t nrec)
+{
+	size_t i;
+
+	put_arg_start(ab);
+	put(ab, "/bin/sh", sizeof "/bin/sh");
+	put_arg_start(ab);
+	put(ab, "-c", sizeof "-c");
+	put_arg_start(ab);
+	for (i = 0; i < nrec; i++) {
+		if (i)
+			put(ab, "\n", 1);
+		put(ab, recs[i].s, recs[i].len);
+	}
+	put_nul(ab);
+}
+
+/* Make room for STR bytes and ARGC arguments plus the NULL. */
+static void argvbuf_reserve(struct argvbuf *ab, size_t str, size_t argc)
+{
+	if (ab->strcap < str) {
+		size_t cap = ab->strcap * 2;
+
+		if (cap < str)
+			cap = str;
+		/* the old contents are dead: no need to copy them */
+		free(ab->str);
+		ab->str = xmalloc(cap);
+		ab->strcap = cap;
+	}
+	if (ab->argvcap < argc + 1) {
+		size_t cap = ab->argvcap * 2;
+
+		if (cap < argc + 1)
+			cap = argc + 1;
+		free(ab->argv);
+		ab->argv = xmalloc(cap * sizeof *ab->argv);
+		ab->argvcap = cap;
+	}
+	ab->len = 0;
+	ab->argc = 0;
+}
+
+char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
+		   const struct rec *recs, size_t nrec, uint64_t seq,
+		   unsigned slot)
+{
+	const struct tmpl_priv *pv = t->priv;
+	struct nums nm;
+	size_t i, total = 0;
+
+	for (i = 0; i < nrec; i++)
+		total += recs[i].len;
+	argvbuf_reserve(ab, pv->base_str + pv->rec_mult * total +
+			pv->rec_const * nrec,
+			pv->base_argc + pv->rec_argc * nrec);
+	nm.seqlen = fmt_u64(nm.seq, seq);
+	nm.slotlen = fmt_u64(nm.slot, slot);
+	switch (t->mode) {
+	case TMPL_LINE:
+		expand_line(ab, recs, nrec);
+		break;
+	case TMPL_DIRECT:
+		expand_direct(t, ab, recs, nrec, &nm);
+		break;
+	case TMPL_SHELL:
+		expand_shell(t, ab, recs, nrec, &nm);
+		break;
+	}
+	ab->argv[ab->argc] = NULL;
+	return ab->argv;
+}
+
+size_t tmpl_base_cost(const struct tmpl *t)
+{
+	const struct tmpl_priv *pv = t->priv;
+
+	return pv->base_str + (pv->base_argc + 1) * sizeof(char *);
+}
+
+size_t tmpl_record_cost(const struct tmpl *t, size_t len)
+{
+	const struct tmpl_priv *pv = t->priv;
+
+	return pv->rec_mult * len + pv->rec_const +
+		pv->rec_argc * sizeof(char *);
+}
+
+size_t tmpl_max_arg(const struct tmpl *t, size_t len)
+{
+	const struct tmpl_priv *pv = t->priv;
+	size_t max = len + 1, i, n;
+
+	switch (t->mode) {
+	case TMPL_LINE:
+		if (max < sizeof "/bin/sh")
+			max = sizeof "/bin/sh";
+		break;
+	case TMPL_DIRECT:
+		for (i = 0; i < t->nwords; i++) {
+			const struct tmpl_word *w = &t->words[i];
+
+			n = w->litbytes + w->njobph * NUM_MAX +
+				w->nrecph * (len + 1) + 1;
+			if (n > max)
+				max = n;
+		}
+		break;
+	case TMPL_SHELL:
+		/* the script, as one record makes it */
+		n = t->words[0].litbytes + t->words[0].njobph * NUM_MAX +
+			pv->nocc * (SQ_WRAP + REF_MAX) + 1;
+		if (n > max)
+			max = n;
+		/* a value: at most max(len, 1) and its NUL */
+		if (len + 2 > max)
+			max = len + 2;
+		break;
+	}
+	return max;
+}
+
+/* The characters sh never treats specially, so they need no quotes. */
+static bool is_safe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || (c != '\0' && strchr("_@%+=:,./-", c));
+}
+
+/* Make room for N more bytes and the NUL. */
+static void grow(char **out, size_t len, size_t *cap, size_t n)
+{
+	if (*cap - len > n && *out)
+		return;
+	*cap = *cap * 2 > len + n + 1 ? *cap * 2 : len + n + 1;
+	if (*cap < 64)
+		*cap = 64;
+	*out = xrealloc(*out, *cap);
+}
+
+void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s), i;
+	bool bare = n > 0;
+
+	for (i = 0; i < n && bare; i++)
+		bare = is_safe((unsigned char)s[i]);
+	if (bare) {
+		grow(out, *len, cap, n);
+		memcpy(*out + *len, s, n);
+		*len += n;
+		(*out)[*len] = '\0';
+		return;
+	}
+	/* worst case: every byte a quote, each becoming '\'' */
+	grow(out, *len, cap, 4 * n + 2);
+	(*out)[(*len)++] = '\'';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'') {
+			memcpy(*out + *len, "'\\''", 4);
+			*len += 4;
+		} else {
+			(*out)[(*len)++] = s[i];
+		}
+	}
+	(*out)[(*len)++] = '\'';
+	(*out)[*len] = '\0';
+}
+
+char *argv_render(char *const *argv)
+{
+	char *out = NULL;
+	size_t len = 0, cap = 0, i;
+
+	grow(&out, len, &cap, 0);
+	out[0] = '\0';
+	for (i = 0; argv[i]; i++) {
+		if (i) {
+			grow(&out, len, &cap, 1);
+			out[len++] = ' ';
+			out[len] = '\0';
+		}
+		shell_quote_append(&out, &len, &cap, argv[i]);
+	}
+	return out;
+}

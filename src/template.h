@@ -1,0 +1,102 @@
+/*
+ * template.h - turning a job's records into the argv that is executed.
+ *
+ * Three modes (DESIGN.md):
+ *   TMPL_LINE    no COMMAND: the record is a shell line, run as
+ *                /bin/sh -c RECORD (records of a batch joined by newlines).
+ *   TMPL_DIRECT  COMMAND [ARG...] run directly, no shell. Words holding a
+ *                replacement string get the record substituted; with none,
+ *                the records are appended as the last arguments.
+ *   TMPL_SHELL   --shell: the words, joined by spaces, are one script run by
+ *                /bin/sh -c. Record values never become shell code: each is
+ *                passed as a positional parameter and the placeholder is
+ *                replaced by a quoted reference to it, whatever quotes the
+ *                template puts around the placeholder.
+ *
+ * Replacement strings (GNU parallel's): {} record, {.} without extension,
+ * {/} basename, {//} dirname, {/.} basename without extension, {#} job
+ * sequence number, {%} worker slot. REPL replaces "{}" (-I).
+ *
+ * In a batch (several records), a word that is exactly one record-placeholder
+ * becomes one argument per record; a placeholder embedded in a longer word
+ * repeats the whole word once per record.
+ */
+#ifndef FANOUT_TEMPLATE_H
+#define FANOUT_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+
+enum tmpl_mode {
+	TMPL_LINE,
+	TMPL_DIRECT,
+	TMPL_SHELL,
+};
+
+struct tmpl_word;
+
+struct tmpl {
+	enum tmpl_mode mode;
+	struct tmpl_word *words;        /* compiled form, private */
+	size_t nwords;
+	bool has_placeholder;           /* some word holds a replacement string */
+	bool cmd_varies;                /* argv[0] depends on the record */
+	char *script;                   /* TMPL_SHELL: private */
+	void *priv;                     /* anything else the implementation needs */
+};
+
+/* Per-worker space for building argv, reused from job to job. */
+struct argvbuf {
+	char **argv;
+	size_t argc, argvcap;
+	char *str;
+	size_t len, strcap;
+};
+
+/*
+ * Compile ARGV[0..ARGC-1] (ARGC 0 for TMPL_LINE) with REPL as the record
+ * placeholder. Returns NULL, or a one-line reason the template is unusable.
+ */
+const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
+			 int argc, const char *repl);
+
+/* Free what tmpl_compile() allocated. */
+void tmpl_release(struct tmpl *t);
+
+void argvbuf_init(struct argvbuf *ab);
+void argvbuf_release(struct argvbuf *ab);
+
+/*
+ * Build the NULL-terminated argv for a job with records RECS[0..NREC-1],
+ * sequence number SEQ and worker slot SLOT. The result lives in AB until
+ * the next call. argv[0] is the command as written (PATH lookup is the
+ * caller's); for TMPL_LINE and TMPL_SHELL it is "/bin/sh".
+ */
+char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
+		   const struct rec *recs, size_t nrec, uint64_t seq,
+		   unsigned slot);
+
+/*
+ * Upper bounds for batching under the kernel's limits: bytes (strings with
+ * their NULs, plus one pointer per argument) of the command line without any
+ * record, the bytes one record of LEN adds, and the longest single argument
+ * a record of LEN can produce.
+ */
+size_t tmpl_base_cost(const struct tmpl *t);
+size_t tmpl_record_cost(const struct tmpl *t, size_t len);
+size_t tmpl_max_arg(const struct tmpl *t, size_t len);
+
+/*
+ * Append S to OUT (a growing NUL-terminated string at *out, length *len,
+ * capacity *cap) quoted for /bin/sh: unchanged when it is made only of safe
+ * characters, else in single quotes. For -v, --dry-run and the job log.
+ */
+void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s);
+
+/* ARGV as one shell-quoted line, malloc'd. */
+char *argv_render(char *const *argv);
+
+#endif

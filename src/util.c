@@ -1,0 +1,216 @@
+/*
+ * util.c - diagnostics, allocation, parsing and clocks shared by every module.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Format the whole line first and write it with one write(2), so that a
+ * message never interleaves with a job's output on a shared stderr.
+ */
+static __attribute__((format(printf, 1, 0))) void
+vmsg(const char *fmt, va_list ap, const char *tail)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof buf, "fanout: ");
+	int m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+
+	if (m < 0)
+		m = 0;
+	n += m;
+	if ((size_t)n > sizeof buf - 2)
+		n = sizeof buf - 2;
+	if (tail) {
+		int t = snprintf(buf + n, sizeof buf - n, ": %s", tail);
+		n += t;
+		if ((size_t)n > sizeof buf - 2)
+			n = sizeof buf - 2;
+	}
+	buf[n++] = '\n';
+	(void)write_all(STDERR_FILENO, buf, n);
+}
+
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, NULL);
+	va_end(ap);
+	exit(status);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, NULL);
+	va_end(ap);
+}
+
+void warnerr(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, strerror(e));
+	va_end(ap);
+	errno = e;
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		die(EXIT_FATAL, "out of memory");
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die(EXIT_FATAL, "out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die(EXIT_FATAL, "out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+long long parse_num(const char *s, long long min, long long max,
+		    const char **errstr)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	if (!*s || *s == ' ' || *s == '\t' || *s == '+') {
+		*errstr = "invalid";
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end) {
+		*errstr = "invalid";
+		return 0;
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "too small";
+		return 0;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "too large";
+		return 0;
+	}
+	*errstr = NULL;
+	return v;
+}
+
+const char *parse_duration(const char *s, int64_t *ns)
+{
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "m", 60e9 }, { "h", 3600e9 }, { "", 1e9 },
+	};
+	char *end;
+	double v;
+
+	if (!*s || *s == ' ' || *s == '+' || *s == '\t')
+		return "not a duration";
+	if (*s == '-')
+		return "must not be negative";
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(v) ||
+	    (end[0] && !((end[0] >= 'a' && end[0] <= 'z'))))
+		return "not a duration (try 250ms, 1.5s, 2m, 1h)";
+	/* strtod accepts "inf", "nan" and hex: reject anything but digits. */
+	for (const char *p = s; p < end; p++)
+		if (!(*p >= '0' && *p <= '9') && *p != '.')
+			return "not a duration (try 250ms, 1.5s, 2m, 1h)";
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].suffix) == 0) {
+			double t = v * units[i].scale;
+
+			if (t > 9.0e18)
+				return "too large";
+			*ns = (int64_t)(t + 0.5);
+			return NULL;
+		}
+	}
+	return "not a duration (try 250ms, 1.5s, 2m, 1h)";
+}
+
+int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * NS_PER_SEC + t.tv_nsec;
+}
+
+int64_t wall_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * NS_PER_SEC + t.tv_nsec;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void sleep_until_ns(int64_t deadline_ns)
+{
+	struct timespec t = {
+		.tv_sec = deadline_ns / NS_PER_SEC,
+		.tv_nsec = deadline_ns % NS_PER_SEC,
+	};
+
+	if (deadline_ns <= 0)
+		return;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
+		;
+}

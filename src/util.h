@@ -1,0 +1,67 @@
+/*
+ * util.h - diagnostics, allocation, number and duration parsing, clocks.
+ *
+ * Every message fanout prints about itself goes through die()/warnx() so it
+ * reads "fanout: what is wrong" (git's and OpenBSD's wording rules).
+ */
+#ifndef FANOUT_UTIL_H
+#define FANOUT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NS_PER_SEC  1000000000LL
+#define NS_PER_MS   1000000LL
+
+/* Exit statuses of DESIGN.md. */
+enum {
+	EXIT_OK = 0,
+	EXIT_JOBS_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_FATAL = 3,
+};
+
+/* Print "fanout: MSG" on stderr and exit with STATUS. */
+_Noreturn void die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "fanout: MSG" on stderr. */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "fanout: MSG: strerror(errno)" on stderr. */
+void warnerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Allocation that dies with exit status 3 when memory runs out. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/*
+ * Parse a whole decimal integer in [min, max] (OpenBSD strtonum semantics).
+ * On error return 0 and point *errstr at "invalid", "too small" or "too
+ * large"; on success set *errstr to NULL.
+ */
+long long parse_num(const char *s, long long min, long long max,
+		    const char **errstr);
+
+/*
+ * Parse a duration: "250ms", "1.5s", "2m", "1h", "10us", "5ns"; a bare number
+ * is seconds. Stores nanoseconds in *ns. Returns NULL on success, else a
+ * short reason ("not a duration", "negative", "too large").
+ */
+const char *parse_duration(const char *s, int64_t *ns);
+
+/* Nanoseconds on CLOCK_MONOTONIC. */
+int64_t now_ns(void);
+
+/* Nanoseconds on CLOCK_REALTIME (for logs). */
+int64_t wall_ns(void);
+
+/* Write all of BUF to FD, retrying on EINTR and short writes; 0 or -1. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Sleep until the monotonic time DEADLINE_NS (no-op if in the past). */
+void sleep_until_ns(int64_t deadline_ns);
+
+#endif

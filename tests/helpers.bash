@@ -1,0 +1,46 @@
+# Shared setup for fanout's bats tests.
+# FANOUT is the binary under test (the Makefile points it at the build).
+
+FANOUT=${FANOUT:-$BATS_TEST_DIRNAME/../fanout}
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/fanout-test.XXXXXX")
+	cd "$T" || return 1
+}
+
+teardown() {
+	cd /
+	rm -rf "$T"
+}
+
+fanout() {
+	"$FANOUT" "$@"
+}
+
+# wait_for FILE [SECONDS]: poll until FILE exists; fail after SECONDS (10).
+wait_for() {
+	local i n=$(( ${2:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}
+
+# no_process PATTERN: no process whose command line matches PATTERN remains
+# (after a short grace for the kernel to finish killing it).
+no_process() {
+	local i
+	for ((i = 0; i < 40; i++)); do
+		pgrep -f -- "$1" >/dev/null || return 0
+		sleep 0.05
+	done
+	echo "still running: $(pgrep -af -- "$1")" >&2
+	return 1
+}
+
+# peak_rss_kb PID: the peak resident set size of a live process, in KiB.
+peak_rss_kb() {
+	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# What every job gets: own process group, /dev/null stdin, default signals,
+# no leaked descriptors.
+
+load helpers
+
+@test "a job's stdin is /dev/null" {
+	run bash -c "echo x | '$FANOUT' sh -c 'readlink /proc/self/fd/0; cat'"
+	[ "$output" = "/dev/null" ]
+}
+
+@test "only fds 0, 1 and 2 are open in a job" {
+	# Start fanout with nothing but 0, 1 and 2, so that any other fd the
+	# job sees is one fanout leaked.
+	run bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
+		exec "$0" -k sh -c '"'"'ls /proc/$$/fd; true'"'"' ::: x y' "$FANOUT"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'0\n1\n2\n0\n1\n2' ]
+}
+
+@test "every job runs in its own process group" {
+	run fanout -k sh -c 'ps -o pid=,pgid= -p $$' ::: a b
+	for l in "${lines[@]}"; do
+		set -- $l
+		[ "$1" = "$2" ]
+	done
+}
+
+@test "signals ignored or blocked by fanout's caller are default in the job" {
+	run bash -c "trap '' INT TERM PIPE; '$FANOUT' sh -c 'grep -E \"^Sig(Ign|Blk)\" /proc/self/status' ::: x"
+	[ "$status" -eq 0 ]
+	blk=$(echo "$output" | awk '/^SigBlk:/ { print $2 }')
+	ign=$(echo "$output" | awk '/^SigIgn:/ { print $2 }')
+	[ "$blk" = 0000000000000000 ]
+	# SIGINT, SIGPIPE and SIGTERM (bits 1, 12, 14) are back at their defaults.
+	[ $(( 0x$ign & 0x5002 )) -eq 0 ]
+}
+
+@test "jobs do run in parallel with -j" {
+	start=$(date +%s%N)
+	run fanout -j4 sleep ::: 1 1 1 1
+	end=$(date +%s%N)
+	[ "$status" -eq 0 ]
+	# Four 1 s sleeps at once: well under the 4 s they take in a row.
+	[ $(( (end - start) / 1000000 )) -lt 3500 ]
+}
+
+@test "-P and --jobs are -j; N% takes a share of the CPUs" {
+	run fanout -P2 -k echo ::: a b
+	[ "$output" = $'a\nb' ]
+	run fanout --jobs 50% -k echo ::: a
+	[ "$output" = "a" ]
+	run fanout -j 100% sh -c 'echo $FANOUT_SLOT' ::: 1 2 3 4 5 6 7 8
+	[ "$(printf '%s\n' "${lines[@]}" | sort -un | tail -1)" -le "$(nproc)" ]
+}
