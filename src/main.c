@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "input.h"
 #include "joblog.h"
+#include "report.h"
 #include "run.h"
 #include "signals.h"
 #include "spawn.h"
@@ -164,11 +165,13 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&r->poolmu, NULL);
 
 	sched_init(&r->sched, r->maxworkers, 256 + 16 * (size_t)o.jobs);
+	sched_set_workers(&r->sched, o.jobs);
 	if (o.keep_order)
 		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
 	fanin_init(&r->fanin, &o, r->sched.window, &r->sched, on_output_error);
 	gate_init(&r->gate, &o);
 
+	report_init(r);
 	signals_start(r);
 	pthread_mutex_lock(&r->poolmu);
 	for (int i = 0; i < o.jobs; i++)
@@ -187,7 +190,9 @@ int main(int argc, char **argv)
 	unstarted = atomic_load(&r->read) - atomic_load(&r->started) -
 		    atomic_load(&r->failed) + 0;
 	unstarted = sched_unstarted(&r->sched);
-	if (atomic_load(&r->state) != RS_RUNNING)
+	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
+	if (atomic_load(&r->state) != RS_RUNNING &&
+	    fanin_error(&r->fanin) != FANIN_CLOSED)
 		warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
 		      atomic_load(&r->stop_signal) == SIGHUP ? "drained"
 		      : atomic_load(&r->state) >= RS_CANCELLING ? "cancelled"
@@ -196,7 +201,7 @@ int main(int argc, char **argv)
 		      (unsigned long long)atomic_load(&r->failed),
 		      (unsigned long long)atomic_load(&r->cancelled),
 		      (unsigned long long)unstarted);
+	report_finish(r);
 	status = exit_status(r, input_error);
-	joblog_close(r->joblog);
 	return status;
 }

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "guard.h"
-#include "joblog.h"
+#include "report.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -319,36 +319,50 @@ static bool account(struct worker *w, struct job *j, struct outcome *oc,
 
 	if (!oc->not_started || oc->exit_code == 127 || oc->exit_code == 126)
 		gate_result(&r->gate, ok, probe);
-	if (r->joblog)
-		joblog_write(r->joblog, j, w->slot + 1, oc->start_wall_ns,
-			     oc->end_ns - oc->start_ns, oc->bytes[0] + oc->bytes[1],
-			     oc->exit_code < 0 ? 0 : oc->exit_code, oc->signal,
-			     oc->timed_out, cmdline);
+	bool retry = false;
+	struct attempt a;
+
 	if (oc->timed_out)
 		warnx("job %llu timed out after %.3gs",
 		      (unsigned long long)j->seq,
 		      (double)o->timeout_ns / NS_PER_SEC);
 	if (ok) {
 		atomic_fetch_add(&r->succeeded, 1);
-		return false;
-	}
-	if (oc->cancelled) {
+	} else if (oc->cancelled) {
 		atomic_fetch_add(&r->cancelled, 1);
-		return false;
+	} else if (j->attempt < o->retries &&
+		   atomic_load(&r->state) == RS_RUNNING) {
+		atomic_fetch_add(&r->retried, 1);
+		retry = true;
+	} else {
+		if (oc->timed_out)
+			atomic_fetch_add(&r->timed_out, 1);
+		atomic_fetch_add(&r->failed, 1);
 	}
-	if (j->attempt < o->retries && atomic_load(&r->state) == RS_RUNNING) {
+
+	a = (struct attempt){
+		.job = j, .slot = w->slot + 1, .queued_ns = j->queued_ns,
+		.start_ns = oc->start_ns, .end_ns = oc->end_ns,
+		.start_wall_ns = oc->start_wall_ns,
+		.exit_code = oc->exit_code, .signal = oc->signal,
+		.timed_out = oc->timed_out, .not_started = oc->not_started,
+		.cancelled = oc->cancelled, .will_retry = retry,
+		.bytes_out = oc->bytes[0], .bytes_err = oc->bytes[1],
+		.cmdline = cmdline,
+		.breaker = r->gate.use_breaker ?
+			   breaker_state_name(r->gate.br.state) : NULL,
+	};
+	report_attempt(r, &a);
+
+	if (retry) {
 		j->attempt++;
 		j->not_before_ns = now_ns() + backoff(w, j->attempt);
-		atomic_fetch_add(&r->retried, 1);
 		return true;
 	}
-	if (oc->timed_out)
-		atomic_fetch_add(&r->timed_out, 1);
-	atomic_fetch_add(&r->failed, 1);
-	if (o->halt != HALT_NEVER &&
+	if (!ok && !oc->cancelled && o->halt != HALT_NEVER &&
 	    atomic_load(&r->failed) >= (uint64_t)o->halt_fail) {
 		if (o->halt == HALT_NOW)
-			run_cancel(r, SIGTERM, 0);
+			run_cancel(r, SIGTERM, false);
 		else
 			run_drain(r, 0);
 	}
@@ -380,7 +394,7 @@ static void run_job(struct worker *w, struct job *j)
 		atomic_fetch_add(&r->succeeded, 1);
 		goto done;
 	}
-	if (r->joblog || o->verbose)
+	if (o->verbose || report_wants_cmdline(r))
 		cmdline = describe(r, argv, j);
 	if (r->tmpl.cmd_varies) {
 		if (!(path = own = spawn_resolve(argv[0]))) {

@@ -2,10 +2,12 @@
  * scheduler.c - injector, per-worker deques, stealing and retry timers.
  *
  * Locking: the injector, the retry heap and the counters live under one
- * mutex; the deques are lock-free (Chase-Lev). A worker takes a handful of
- * jobs from the injector at a time so that it touches the mutex less often;
- * it pushes them onto its own deque in reverse, so that its LIFO pops run
- * them in input order, while thieves take the newest from the top.
+ * mutex; the deques are lock-free (Chase-Lev). Under a backlog a worker
+ * takes a handful of jobs from the injector at a time, so that it touches
+ * the mutex less often. Users expect jobs to start roughly in input order
+ * (as with xargs), so the owner takes from the top of its own deque too,
+ * like the thieves: FIFO, at the price of a CAS that is nothing next to a
+ * process spawn.
  */
 #include "scheduler.h"
 
@@ -144,8 +146,9 @@ static struct job *heap_pop(struct sched *s)
 
 /*
  * Under the lock: move up to a handful of jobs from the injector to SLOT's
- * deque and return the first. Taking a share rather than everything leaves
- * work for the other workers to take without stealing.
+ * deque and return the first. Only a deep backlog is split into handfuls:
+ * when input trickles in, each worker takes one job at a time, so jobs start
+ * in input order; under load a handful saves trips through the mutex.
  */
 static struct job *take_from_injector(struct sched *s, int slot)
 {
@@ -158,15 +161,16 @@ static struct job *take_from_injector(struct sched *s, int slot)
 	if (s->window &&
 	    s->ring[s->head]->seq >= s->head_seq + s->window)
 		return NULL;
-	share = s->count / (size_t)(nactive > 0 ? nactive : 1);
+	share = s->count / (2 * (size_t)(nactive > 0 ? nactive : 1));
 	n = share < 1 ? 1 : share > HANDFUL ? HANDFUL : share;
 	first = s->ring[s->head];
 	/*
-	 * Push the rest newest first, so that pops come out oldest first.
-	 * Our deque is empty here (we only come after a failed pop and only
-	 * we push), and HANDFUL < DEQUE_CAP, so a push cannot fail.
+	 * Oldest first: the owner and the thieves both take from the top, so
+	 * a deque is consumed in input order. Our deque is empty here (we only
+	 * come after it ran dry and only we push) and HANDFUL < DEQUE_CAP, so
+	 * a push cannot fail.
 	 */
-	for (size_t i = n - 1; i >= 1; i--)
+	for (size_t i = 1; i < n; i++)
 		if (!deque_push(&s->dq[slot], s->ring[(s->head + i) % s->cap]))
 			die(EXIT_FATAL, "internal error: worker deque full");
 	s->head = (s->head + n) % s->cap;
@@ -181,25 +185,29 @@ static struct job *take_from_injector(struct sched *s, int slot)
 	return first;
 }
 
+/* Take the oldest job of deque V; a lost race is retried while any is left. */
+static struct job *take_top(struct deque *d)
+{
+	struct job *j;
+
+	while (deque_size(d) > 0)
+		if ((j = deque_steal(d)) != NULL)
+			return j;
+	return NULL;
+}
+
 /* Steal from the other workers' deques, starting at a random victim. */
 static struct job *steal(struct sched *s, int slot, unsigned *rng)
 {
 	int n = s->nslots;
+	struct job *j;
 
 	*rng = *rng * 1103515245u + 12345u;
 	for (int k = 0; k < n; k++) {
-		int v = (int)((*rng >> 16) % (unsigned)n + (unsigned)k) % n;
-		struct job *j;
+		int v = (int)(((*rng >> 16) + (unsigned)k) % (unsigned)n);
 
-		if (v == slot)
-			continue;
-		/* A lost race returns NULL too: try this victim again. */
-		for (int tries = 0; tries < 4; tries++) {
-			if (deque_size(&s->dq[v]) <= 0)
-				break;
-			if ((j = deque_steal(&s->dq[v])) != NULL)
-				return j;
-		}
+		if (v != slot && (j = take_top(&s->dq[v])) != NULL)
+			return j;
 	}
 	return NULL;
 }
@@ -212,7 +220,7 @@ struct job *sched_next(struct sched *s, int slot)
 	for (;;) {
 		int64_t wake = 0;
 
-		if ((j = deque_pop(&s->dq[slot])) != NULL)
+		if ((j = take_top(&s->dq[slot])) != NULL)
 			return j;
 
 		pthread_mutex_lock(&s->mu);
@@ -290,6 +298,11 @@ void sched_stop(struct sched *s)
 	pthread_cond_broadcast(&s->work);
 	pthread_cond_broadcast(&s->space);
 	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_set_workers(struct sched *s, int n)
+{
+	atomic_store(&s->active, n);
 }
 
 void sched_set_head(struct sched *s, uint64_t seq)

@@ -3,7 +3,7 @@
  * one Chase-Lev deque per worker, stealing between them, and a timer heap
  * for jobs waiting to be retried.
  *
- * An idle worker pops its own deque, then takes a handful from the injector,
+ * An idle worker takes from its own deque, then a handful from the injector,
  * then steals from another worker's deque; only then does it sleep. The
  * injector is bounded, so a reader faster than the workers blocks
  * (backpressure) and memory stays flat on endless input.
@@ -36,7 +36,7 @@ struct sched {
 
 	int nslots;                     /* deques, one per possible worker */
 	struct deque *dq;
-	_Atomic int active;             /* workers currently running */
+	_Atomic int active;             /* workers sharing the injector */
 };
 
 /* Set up for at most MAXWORKERS workers; injector of CAP jobs. */
@@ -65,6 +65,9 @@ void sched_retry(struct sched *s, struct job *j);
 
 /* Stop handing out jobs and wake everyone (cancel, halt, closed stdout). */
 void sched_stop(struct sched *s);
+
+/* How many workers share the injector (sizes the handfuls). */
+void sched_set_workers(struct sched *s, int n);
 
 /* -k: the oldest job not yet written is now SEQ (wakes the window). */
 void sched_set_head(struct sched *s, uint64_t seq);

@@ -194,38 +194,37 @@ static pid_t proc_ppid(pid_t pid)
 
 void spawn_kill_tree(pid_t pid, int sig)
 {
-	pid_t stack[256];
+	pid_t found[256];
 	int n = 0;
 
-	kill(-pid, sig);
-	kill(pid, sig);
 	/*
-	 * Walk /proc for descendants, however they regrouped. A few passes
-	 * with a small stack: deep or wide trees are rare, and the group
-	 * kill above already covers everything that stayed in the group.
+	 * Find the descendants first, while they are still linked to their
+	 * parents: once the group is signalled, a dying parent's children move
+	 * to fanout (the subreaper) and the chain is lost. Deep or wide trees
+	 * are rare, and the group kill covers all that stayed in the group.
 	 */
-	stack[n++] = pid;
-	while (n > 0) {
-		pid_t parent = stack[--n];
+	found[n++] = pid;
+	for (int i = 0; i < n; i++) {
 		DIR *d = opendir("/proc");
 		struct dirent *e;
 
 		if (!d)
-			return;
+			break;
 		while ((e = readdir(d)) != NULL) {
 			char *end;
 			long p = strtol(e->d_name, &end, 10);
 
-			if (*end || p <= 0 || p == parent)
+			if (*end || p <= 0 || p == found[i])
 				continue;
-			if (proc_ppid((pid_t)p) == parent) {
-				kill((pid_t)p, sig);
-				if (n < (int)(sizeof stack / sizeof stack[0]))
-					stack[n++] = (pid_t)p;
-			}
+			if (proc_ppid((pid_t)p) == found[i] &&
+			    n < (int)(sizeof found / sizeof found[0]))
+				found[n++] = (pid_t)p;
 		}
 		closedir(d);
 	}
+	kill(-pid, sig);
+	for (int i = 0; i < n; i++)
+		kill(found[i], sig);
 }
 
 int spawn_kill_orphans(const pid_t *leaders, int nleaders, int sig)

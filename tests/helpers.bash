@@ -44,3 +44,14 @@ no_process() {
 peak_rss_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
 }
+
+# wait_for_lines FILE N [SECONDS]: poll until FILE has at least N lines.
+wait_for_lines() {
+	local i n=$(( ${3:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		[ -e "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $2 lines in $1" >&2
+	return 1
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# Signals to fanout (DESIGN.md, "Signals"), and no process left behind.
+# Background shells ignore SIGINT; fanout takes it anyway (it blocks and
+# waits for its signals), so plain `kill -INT` works here.
+
+load helpers
+
+# start_fanout ARGS...: run fanout in the background, output to out/err.
+# The tests use -u so that a job's first lines show before it ends.
+start_fanout() {
+	"$FANOUT" "$@" > out 2> err 3>&- &
+	pid=$!
+}
+
+@test "SIGINT: jobs get SIGINT, output is kept, summary line, exit 130" {
+	start_fanout -u -j2 sh -c 'trap "echo got INT \$0; exit 7" INT; echo start $0; sleep 411.$0 & wait' ::: 1 2 3
+	wait_for_lines out 2
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	grep -q 'got INT 1' out
+	grep -q 'got INT 2' out
+	grep -q '^fanout: cancelled: 0 done, 0 failed, 2 cancelled, 1 never started$' err
+	no_process 'sleep 411.'
+}
+
+@test "SIGTERM: the same, exit 143" {
+	start_fanout -u -j2 sh -c 'echo start; sleep 412.$0' ::: 1 2
+	wait_for_lines out 2
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -q '^fanout: cancelled: ' err
+	no_process 'sleep 412.'
+}
+
+@test "a job that ignores the signal is killed after --kill-after" {
+	start_fanout -u --kill-after 300ms sh -c 'trap "" INT TERM; echo start; sleep 413.5; :' ::: x
+	wait_for_lines out 1
+	t0=$(date +%s)
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	[ $(( $(date +%s) - t0 )) -lt 10 ]
+	no_process 'sleep 413.5'
+}
+
+@test "a second SIGINT kills every job at once" {
+	start_fanout -u --kill-after 60s sh -c 'trap "" INT TERM; echo start; sleep 414.5; :' ::: x
+	wait_for_lines out 1
+	t0=$(date +%s)
+	kill -INT "$pid"
+	sleep 0.3
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	[ $(( $(date +%s) - t0 )) -lt 10 ]
+	no_process 'sleep 414.5'
+}
+
+@test "SIGHUP drains: running jobs finish, nothing new starts, exit 129" {
+	start_fanout -u -j1 sh -c 'echo start $0; sleep 0.5; echo end $0' ::: 1 2 3
+	wait_for_lines out 1
+	kill -HUP "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 129 ]
+	grep -q 'end 1' out
+	! grep -q 'start 2' out
+	grep -q '^fanout: drained: 1 done, 0 failed, 0 cancelled, 2 never started$' err
+}
+
+@test "SIGTSTP stops the jobs with fanout; SIGCONT resumes them" {
+	start_fanout -u sh -c 'echo start; sleep 1; echo end' ::: x
+	wait_for_lines out 1
+	kill -TSTP "$pid"
+	sleep 0.5
+	job=$(pgrep -f 'sleep 1$' | head -1)
+	[ -n "$job" ]
+	[ "$(ps -o stat= -p "$job" | cut -c1)" = T ]
+	[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ]
+	kill -CONT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	grep -q end out
+}
+
+@test "jobs blocked from SIGTERM in fanout still die on SIGTERM" {
+	start_fanout --timeout 300ms sleep 415.5 ::: x
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 1 ]
+	no_process 'sleep 415.5'
+}
+
+@test "SIGKILL to fanout leaves no job behind (PR_SET_PDEATHSIG, guardian)" {
+	start_fanout -u -j2 sh -c 'echo start; sleep 416.$0 & sleep 416.9$0' ::: 1 2
+	wait_for_lines out 2
+	kill -KILL "$pid"
+	wait "$pid" || true
+	no_process 'sleep 416.'
+}
+
+@test "closed stdout: fanout stops its jobs and exits 141 promptly, quietly" {
+	t0=$(date +%s)
+	run bash -c "trap '' PIPE; seq 1000 | '$FANOUT' -j2 sh -c 'yes \$0 | head -c 100000; sleep 0.2; echo \$0 >> ran' 2>err | head -c 10 > /dev/null; echo \${PIPESTATUS[1]}"
+	[ $(( $(date +%s) - t0 )) -lt 10 ]
+	[ "$output" = 141 ]
+	[ ! -s err ]
+	[ "$(wc -l < ran)" -lt 50 ]
+}
