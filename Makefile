@@ -46,7 +46,7 @@ all: fanout
 
 # The plain build's binary also sits at the top, where README and tests use it.
 fanout: $(BIN)
-	@if [ "$(O)" = build ]; then cp $(BIN) fanout; fi
+	@if [ "$(O)" = build ]; then cp $(BIN) fanout.tmp && mv -f fanout.tmp fanout; fi
 
 $(BIN): $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(FANOUT_LDLIBS) $(LDLIBS)

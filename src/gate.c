@@ -32,11 +32,18 @@ void gate_init(struct gate *g, const struct opts *o)
 	g->rate_wait_ns = g->breaker_wait_ns = 0;
 }
 
-static void announce(struct gate *g)
+/* One line on stderr for each change of the breaker's state. */
+static void announce(struct gate *g, bool probe_failed)
 {
-	if (g->br.state == BREAKER_OPEN)
-		warnx("breaker open after %d failed jobs in a row; next try in %.3gs",
-		      g->br.threshold, (double)g->br.cooldown_ns / NS_PER_SEC);
+	char cool[32];
+
+	fmt_seconds(g->br.cooldown_ns, cool, sizeof cool);
+	if (g->br.state == BREAKER_OPEN && probe_failed)
+		warnx("breaker open again: probe job failed; next try in %s",
+		      cool);
+	else if (g->br.state == BREAKER_OPEN)
+		warnx("breaker open after %d failed jobs in a row; next try in %s",
+		      g->br.threshold, cool);
 	else if (g->br.state == BREAKER_HALF_OPEN)
 		warnx("breaker half-open: starting one probe job");
 	else
@@ -76,7 +83,7 @@ bool gate_pass(struct gate *g, bool *probe)
 				breaker_acquire(&g->br, now, &wait, &changed);
 
 			if (changed)
-				announce(g);
+				announce(g, false);
 			if (v == BREAKER_WAIT) {
 				wait_until(g, wait < 0 ? -1 : now + wait);
 				g->breaker_wait_ns += now_ns() - now;
@@ -105,7 +112,7 @@ void gate_result(struct gate *g, bool ok, bool probe)
 		return;
 	pthread_mutex_lock(&g->mu);
 	if (breaker_record(&g->br, ok, probe, now_ns())) {
-		announce(g);
+		announce(g, probe && !ok);
 		/* Waiters on a probe's result (or a new cooldown) look again. */
 		pthread_cond_broadcast(&g->cv);
 	}

@@ -187,15 +187,15 @@ int main(int argc, char **argv)
 	skip[0] = guard_pid();
 	spawn_kill_orphans(skip, 1, SIGKILL);
 
-	unstarted = atomic_load(&r->read) - atomic_load(&r->started) -
-		    atomic_load(&r->failed) + 0;
+	/* Read and queued, never started (input not yet read is not counted). */
 	unstarted = sched_unstarted(&r->sched);
 	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
 	if (atomic_load(&r->state) != RS_RUNNING &&
 	    fanin_error(&r->fanin) != FANIN_CLOSED)
 		warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
 		      atomic_load(&r->stop_signal) == SIGHUP ? "drained"
-		      : atomic_load(&r->state) >= RS_CANCELLING ? "cancelled"
+		      : atomic_load(&r->stop_signal) ? "cancelled"
+		      : fanin_error(&r->fanin) == FANIN_OK ? "halted"
 		      : "stopped",
 		      (unsigned long long)atomic_load(&r->succeeded),
 		      (unsigned long long)atomic_load(&r->failed),

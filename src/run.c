@@ -322,10 +322,12 @@ static bool account(struct worker *w, struct job *j, struct outcome *oc,
 	bool retry = false;
 	struct attempt a;
 
-	if (oc->timed_out)
-		warnx("job %llu timed out after %.3gs",
-		      (unsigned long long)j->seq,
-		      (double)o->timeout_ns / NS_PER_SEC);
+	if (oc->timed_out) {
+		char d[32];
+
+		warnx("job %llu timed out after %s", (unsigned long long)j->seq,
+		      fmt_seconds(o->timeout_ns, d, sizeof d));
+	}
 	if (ok) {
 		atomic_fetch_add(&r->succeeded, 1);
 	} else if (oc->cancelled) {

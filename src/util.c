@@ -168,6 +168,23 @@ const char *parse_duration(const char *s, int64_t *ns)
 	return "not a duration (try 250ms, 1.5s, 2m, 1h)";
 }
 
+char *fmt_seconds(int64_t ns, char *buf, size_t n)
+{
+	size_t len;
+
+	snprintf(buf, n, ns % NS_PER_MS ? "%.9f" : "%.3f", (double)ns / NS_PER_SEC);
+	len = strlen(buf);
+	while (len > 1 && buf[len - 1] == '0')
+		buf[--len] = '\0';
+	if (len > 1 && buf[len - 1] == '.')
+		buf[--len] = '\0';
+	if (len + 1 < n) {
+		buf[len] = 's';
+		buf[len + 1] = '\0';
+	}
+	return buf;
+}
+
 int64_t now_ns(void)
 {
 	struct timespec t;

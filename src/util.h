@@ -52,6 +52,12 @@ long long parse_num(const char *s, long long min, long long max,
  */
 const char *parse_duration(const char *s, int64_t *ns);
 
+/*
+ * NS as seconds for messages: "0.5s", "30s", "0.00001s" (no exponent, no
+ * trailing zeros). Returns BUF.
+ */
+char *fmt_seconds(int64_t ns, char *buf, size_t n);
+
 /* Nanoseconds on CLOCK_MONOTONIC. */
 int64_t now_ns(void);
 
