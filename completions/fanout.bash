@@ -1,0 +1,137 @@
+# bash completion for fanout(1).
+#
+# Completes fanout's options and their values, then the command fanout runs
+# as a command, with that command's own arguments.  It uses bash-completion's
+# _filedir and _command_offset when they are loaded, and works without them.
+
+_fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
+	--breaker-cooldown --buffer-size --burst --delimiter --dry-run --halt
+	--help --jobs --joblog --json-log --keep-order --kill-after --line-buffer
+	--null --progress --rate --resume --resume-failed --retries --retry-delay
+	--shell --stats --tag --timeout --ungroup --verbose --version
+	-0 -a -d -h -I -j -k -n -P -s -u -v -V'
+
+# Whether option $1 takes a value.
+_fanout_takes_value()
+{
+	case $1 in
+	--arg-file | --batch | --batch-timeout | --breaker | --breaker-cooldown | \
+	--buffer-size | --burst | --delimiter | --halt | --jobs | --joblog | \
+	--json-log | --kill-after | --rate | --retries | --retry-delay | \
+	--timeout | -a | -n | -d | -I | -j | -P)
+		return 0 ;;
+	esac
+	return 1
+}
+
+# File names starting with $1.
+_fanout_files()
+{
+	if declare -F _filedir >/dev/null; then
+		local cur=$1    # what _filedir completes
+		_filedir
+	else
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$1")
+	fi
+}
+
+# Values of option $1 starting with $2.
+_fanout_value()
+{
+	case $1 in
+	-a | --arg-file | --joblog | --json-log)
+		_fanout_files "$2"
+		;;
+	--halt)
+		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail=' -- "$2")
+		compopt -o nospace 2>/dev/null
+		;;
+	esac
+}
+
+_fanout()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local i j k w
+
+	COMPREPLY=()
+
+	# bash splits "--opt=value" into the words "--opt", "=" and "value".
+	if [[ $cur == = && $prev == --* ]]; then
+		_fanout_value "$prev" ""
+		return
+	fi
+	if [[ $prev == = && ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
+		_fanout_value "${COMP_WORDS[COMP_CWORD - 2]}" "$cur"
+		return
+	fi
+
+	# Skip the options and their values before the cursor: i stops on the
+	# command's word, or on the cursor's.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]}
+		case $w in
+		--)
+			((i++))
+			break
+			;;
+		:::)
+			_fanout_files "$cur"
+			return
+			;;
+		--*)
+			if [[ ${COMP_WORDS[i + 1]} == = ]] || _fanout_takes_value "$w"; then
+				[[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))
+				((i++))
+				# A value bash split at "=", as in soon,fail=1.
+				while [[ ${COMP_WORDS[i + 1]} == = ]]; do
+					((i += 2))
+				done
+			fi
+			;;
+		-?*)
+			# A cluster (-kj4, -kj 4) ends at the first letter that
+			# takes a value; with nothing after it, the value is the
+			# next word.
+			for ((k = 1; k < ${#w}; k++)); do
+				if _fanout_takes_value "-${w:k:1}"; then
+					((k == ${#w} - 1)) && ((i++))
+					while [[ ${COMP_WORDS[i + 1]} == = ]]; do
+						((i += 2))
+					done
+					break
+				fi
+			done
+			;;
+		*)
+			break
+			;;
+		esac
+	done
+
+	if ((i > COMP_CWORD)); then
+		# The cursor is on the value of the option before it.
+		[[ $prev == -[!-]* ]] && prev=-${prev: -1}
+		_fanout_value "$prev" "$cur"
+	elif ((i < COMP_CWORD)); then
+		# After the command: records after :::, or its own arguments.
+		for ((j = i + 1; j < COMP_CWORD; j++)); do
+			if [[ ${COMP_WORDS[j]} == ::: ]]; then
+				_fanout_files "$cur"
+				return
+			fi
+		done
+		if declare -F _command_offset >/dev/null; then
+			_command_offset "$i"
+		else
+			_fanout_files "$cur"
+		fi
+	elif [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$_fanout_opts" -- "$cur")
+	else
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+	fi
+}
+
+complete -F _fanout fanout

@@ -1,0 +1,91 @@
+# fish completion for fanout(1): its options and their values, then the
+# command it runs, completed as a command with that command's own arguments.
+
+# Print the words after fanout's options (the command and its arguments);
+# print nothing while the cursor is still among the options.
+function __fanout_command_words
+    set -l words (commandline -opc)
+    set -e words[1]
+    while set -q words[1]
+        set -l w $words[1]
+        set -e words[1]
+        switch $w
+            case --
+                break
+            case '--*=*'
+            case --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
+                --buffer-size --burst --delimiter --halt --jobs --joblog \
+                --json-log --kill-after --rate --retries --retry-delay --timeout
+                set -e words[1]
+            case '--*'
+            case '-?*'
+                # A cluster (-kj4, -kj 4) ends at the first letter that takes
+                # a value; with nothing after it, the value is the next word.
+                set -l letters (string split '' -- (string sub -s 2 -- $w))
+                for k in (seq (count $letters))
+                    if contains -- $letters[$k] a n d I j P
+                        test $k -eq (count $letters); and set -e words[1]
+                        break
+                    end
+                end
+            case '*'
+                set words $w $words
+                break
+        end
+    end
+    set -q words[1]; and printf '%s\n' $words
+end
+
+function __fanout_in_options
+    set -l words (__fanout_command_words)
+    not set -q words[1]
+end
+
+# Complete the wrapped command's arguments, or the records after :::.
+function __fanout_complete_command_args
+    set -l words (__fanout_command_words)
+    if contains -- ::: $words
+        __fish_complete_path (commandline -ct)
+    else
+        complete -C (string join ' ' -- (string escape -- $words) (commandline -ct))
+    end
+end
+
+complete -c fanout -f
+complete -c fanout -n __fanout_in_options -a '(__fish_complete_command)'
+complete -c fanout -n 'not __fanout_in_options' -a '(__fanout_complete_command_args)'
+
+complete -c fanout -n __fanout_in_options -s a -l arg-file -r -F -d 'Read records from FILE instead of stdin'
+complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records per command'
+complete -c fanout -n __fanout_in_options -l batch-timeout -x -d 'Run a partial batch once its first record waited DUR'
+complete -c fanout -n __fanout_in_options -l breaker -x -d 'Stop starting jobs after N failures in a row'
+complete -c fanout -n __fanout_in_options -l breaker-cooldown -x -d 'Wait DUR before a probe job (default 30s)'
+complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Output kept in memory before spilling to TMPDIR (default 64M)'
+complete -c fanout -n __fanout_in_options -l burst -x -d 'With --rate, up to B starts at once (default 1)'
+complete -c fanout -n __fanout_in_options -s d -l delimiter -x -d 'Records end with the byte DELIM'
+complete -c fanout -n __fanout_in_options -l dry-run -d 'Print each command instead of running it'
+complete -c fanout -n __fanout_in_options -l halt -x -a 'soon,fail= now,fail=' -d 'After N failures start nothing new (soon) or kill all (now)'
+complete -c fanout -n __fanout_in_options -s h -l help -d 'Show the help and exit'
+complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for the record'
+complete -c fanout -n __fanout_in_options -s j -l jobs -x -d 'Run N jobs at once, or N% of the CPUs'
+complete -c fanout -n __fanout_in_options -s P -x -d 'Run N jobs at once (same as -j)'
+complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FILE (GNU parallel columns)'
+complete -c fanout -n __fanout_in_options -l json-log -r -F -d 'Log each job attempt to FILE as JSON lines'
+complete -c fanout -n __fanout_in_options -s k -l keep-order -d 'Write outputs in input order'
+complete -c fanout -n __fanout_in_options -l kill-after -x -d 'SIGKILL a job DUR after SIGTERM (default 2s)'
+complete -c fanout -n __fanout_in_options -l line-buffer -d 'Pass output on a whole line at a time'
+complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL, not newline'
+complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'
+complete -c fanout -n __fanout_in_options -l bar -d 'Show a progress line (same as --progress)'
+complete -c fanout -n __fanout_in_options -l rate -x -d 'Start at most N jobs per UNIT: 10/s, 600/m, 5/100ms'
+complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs the log has as done'
+complete -c fanout -n __fanout_in_options -l resume-failed -d 'With --joblog, skip only jobs the log has as succeeded'
+complete -c fanout -n __fanout_in_options -l retries -x -d 'Run a failed job up to N more times'
+complete -c fanout -n __fanout_in_options -l retry-delay -x -d 'First backoff before a retry (default 1s), doubling'
+complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is a /bin/sh script; records are quoted into it'
+complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'
+complete -c fanout -n __fanout_in_options -l tag -d 'Prefix each output line with the record and a tab'
+complete -c fanout -n __fanout_in_options -l timeout -x -d 'SIGTERM a job'\''s process group after DUR'
+complete -c fanout -n __fanout_in_options -s u -l ungroup -d 'Jobs write straight to stdout and stderr'
+complete -c fanout -n __fanout_in_options -s v -l verbose -d 'Print each command on stderr as it starts'
+complete -c fanout -n __fanout_in_options -s V -l version -d 'Show the version and exit'
