@@ -119,6 +119,16 @@ void gate_result(struct gate *g, bool ok, bool probe)
 	pthread_mutex_unlock(&g->mu);
 }
 
+enum breaker_state gate_breaker_state(struct gate *g)
+{
+	enum breaker_state st;
+
+	pthread_mutex_lock(&g->mu);
+	st = g->br.state;
+	pthread_mutex_unlock(&g->mu);
+	return st;
+}
+
 void gate_close(struct gate *g)
 {
 	pthread_mutex_lock(&g->mu);

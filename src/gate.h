@@ -40,6 +40,9 @@ bool gate_pass(struct gate *g, bool *probe);
 /* A job started through the gate ended; OK: it succeeded. */
 void gate_result(struct gate *g, bool ok, bool probe);
 
+/* The breaker's state now (under the gate's lock). */
+enum breaker_state gate_breaker_state(struct gate *g);
+
 /* Wake every waiter and refuse from now on. */
 void gate_close(struct gate *g);
 

@@ -5,15 +5,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "util.h"
 
 struct joblog {
 	int fd;
+	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
+	bool failed;            /* warned once about a write error */
 	uint8_t *done;          /* bitmap over seq */
 	uint64_t ndone;         /* bits in the bitmap */
 };
@@ -72,17 +76,34 @@ static void load(struct joblog *l, const char *path, bool only_ok)
 
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 {
-	struct joblog *l = xcalloc(1, sizeof *l);
+	struct joblog *l;
 	off_t end;
+	int fd;
 
-	if (resume)
-		load(l, path, only_ok);
-	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-	if (l->fd < 0)
+	/* Read access only to check the last byte: not required. */
+	if (strcmp(path, "-") == 0)
+		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0)
 		die(EXIT_USAGE, "cannot open job log '%s': %s", path,
 		    strerror(errno));
+	l = xcalloc(1, sizeof *l);
+	l->fd = fd;
+	if (resume && strcmp(path, "-") != 0)
+		load(l, path, only_ok);
+	pthread_mutex_init(&l->mu, NULL);
 	end = lseek(l->fd, 0, SEEK_END);
-	if (end == 0) {
+	if (end > 0) {
+		char last;
+
+		/* A line cut short by a crash must not swallow our first one. */
+		if (pread(l->fd, &last, 1, end - 1) == 1 && last != '\n')
+			(void)write_all(l->fd, "\n", 1);
+	} else {
+		/* New, empty, or a pipe or terminal (no offset): a header. */
 		static const char hdr[] = "Seq\tHost\tStarttime\tJobRuntime\t"
 			"Send\tReceive\tExitval\tSignal\tCommand\n";
 
@@ -93,28 +114,40 @@ struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 	return l;
 }
 
-void joblog_write(struct joblog *l, const struct job *j, int slot,
-		  int64_t start_wall_ns, int64_t runtime_ns, uint64_t received,
-		  int exitval, int sig, bool timed_out, const char *cmdline)
+void joblog_write(struct joblog *l, const struct attempt *a)
 {
-	size_t n = strlen(cmdline ? cmdline : "") + 160;
-	char *buf = xmalloc(n);
-	int len;
+	const char *cmd = a->cmdline ? a->cmdline : "";
+	size_t n = strlen(cmd) + 160;
+	char *buf;
+	int len, exitval;
+	bool ok = a->exit_code == 0 && !a->signal && !a->timed_out &&
+		  !a->not_started;
 
-	(void)slot;
-	(void)timed_out;
-	/* A newline in the command would tear the line: show it as a space. */
-	len = snprintf(buf, n, "%llu\t:\t%lld.%03lld\t%8.3f\t0\t%llu\t%d\t%d\t",
-		       (unsigned long long)j->seq,
-		       (long long)(start_wall_ns / NS_PER_SEC),
-		       (long long)(start_wall_ns % NS_PER_SEC / NS_PER_MS),
-		       (double)runtime_ns / NS_PER_SEC,
-		       (unsigned long long)received, exitval, sig);
-	for (const char *c = cmdline ? cmdline : ""; *c && (size_t)len < n - 2; c++)
-		buf[len++] = *c == '\n' ? ' ' : *c;
+	/* Cut short by a cancel: not done, so not logged (GNU parallel too). */
+	if (a->cancelled && !ok)
+		return;
+	/*
+	 * GNU parallel logs $? >> 8, so 0 for a job killed by a signal, and
+	 * -1 for one its --timeout killed, unless it exited non-zero itself.
+	 */
+	exitval = a->exit_code > 0 ? a->exit_code : a->timed_out ? -1 : 0;
+	buf = xmalloc(n);
+	len = snprintf(buf, n, "%llu\t:\t%lld.%03lld\t%10.3f\t0\t%llu\t%d\t%d\t",
+		       (unsigned long long)a->job->seq,
+		       (long long)(a->start_wall_ns / NS_PER_SEC),
+		       (long long)(a->start_wall_ns % NS_PER_SEC / NS_PER_MS),
+		       (double)(a->end_ns - a->start_ns) / NS_PER_SEC,
+		       (unsigned long long)a->bytes_out, exitval, a->signal);
+	/* A newline would split the line: GNU parallel writes a NUL instead. */
+	for (const char *c = cmd; *c && (size_t)len < n - 2; c++)
+		buf[len++] = *c == '\n' ? '\0' : *c;
 	buf[len++] = '\n';
-	if (write_all(l->fd, buf, (size_t)len) < 0)
+	pthread_mutex_lock(&l->mu);
+	if (write_all(l->fd, buf, (size_t)len) < 0 && !l->failed) {
+		l->failed = true;
 		warnerr("cannot write job log");
+	}
+	pthread_mutex_unlock(&l->mu);
 	free(buf);
 }
 
@@ -123,6 +156,7 @@ void joblog_close(struct joblog *l)
 	if (!l)
 		return;
 	close(l->fd);
+	pthread_mutex_destroy(&l->mu);
 	free(l->done);
 	free(l);
 }

@@ -2,9 +2,18 @@
  * joblog.h - --joblog FILE in GNU parallel's tab-separated format, and the
  * set of jobs it says are done, for --resume.
  *
- * Columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command.
- * Each line is written with one write(2) on an O_APPEND descriptor, so an
- * interrupted run leaves whole lines.
+ * Columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command,
+ * written as GNU parallel writes them (checked against parallel 20221122):
+ * Host ":" (local), Starttime "%.3f" epoch seconds, JobRuntime "%10.3f",
+ * Send 0, Receive the bytes the job wrote on stdout, Exitval the exit status
+ * (0 when killed by a signal, -1 when killed by --timeout), Signal the
+ * signal that killed it or 0, Command with each newline as a NUL byte.
+ *
+ * Unlike GNU parallel, which logs a job once, fanout logs every attempt
+ * (--retries). Like it, an attempt cut short by a cancel (Ctrl-C, --halt now)
+ * is not logged: --resume runs it again. Each line is written with one
+ * write(2) on an O_APPEND descriptor, so an interrupted run leaves whole
+ * lines.
  */
 #ifndef FANOUT_JOBLOG_H
 #define FANOUT_JOBLOG_H
@@ -14,10 +23,12 @@
 
 #include "job.h"
 
+struct attempt;
 struct joblog;
 
 /*
- * Open PATH for appending (header written if the file is new or empty).
+ * Open PATH for appending (header written if the file is new or empty);
+ * "-" is standard output, as in GNU parallel.
  * With RESUME, first read it: the jobs it records (all of them, or with
  * ONLY_OK those that succeeded) are to be skipped. Exits 2 on error.
  */
@@ -26,11 +37,10 @@ struct joblog *joblog_open(const char *path, bool resume, bool only_ok);
 /* Should job SEQ be skipped (--resume)? */
 bool joblog_done(const struct joblog *l, uint64_t seq);
 
-/* Append one line for an attempt of J. */
-void joblog_write(struct joblog *l, const struct job *j, int slot,
-		  int64_t start_wall_ns, int64_t runtime_ns, uint64_t received,
-		  int exitval, int sig, bool timed_out, const char *cmdline);
+/* Append one line for attempt A (thread-safe). */
+void joblog_write(struct joblog *l, const struct attempt *a);
 
+/* Close the log and free the --resume set (NULL is fine). */
 void joblog_close(struct joblog *l);
 
 #endif

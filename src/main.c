@@ -187,8 +187,13 @@ int main(int argc, char **argv)
 	skip[0] = guard_pid();
 	spawn_kill_orphans(skip, 1, SIGKILL);
 
-	/* Read and queued, never started (input not yet read is not counted). */
-	unstarted = sched_unstarted(&r->sched);
+	/*
+	 * Read but never started: still queued, or dropped by a worker that
+	 * was waiting at the gate when the run stopped. Input not yet read is
+	 * not counted.
+	 */
+	unstarted = atomic_load(&r->read) - atomic_load(&r->succeeded) -
+		    atomic_load(&r->failed) - atomic_load(&r->cancelled);
 	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
 	if (atomic_load(&r->state) != RS_RUNNING &&
 	    fanin_error(&r->fanin) != FANIN_CLOSED)

@@ -1,32 +1,155 @@
 /*
- * report.c - dispatching finished attempts to the job log (see report.h).
+ * report.c - dispatching finished attempts to the job log, the JSON log and
+ * the statistics, and running the progress line (see report.h).
+ *
+ * There is one run per process, so the state lives here rather than in
+ * struct runner. Workers call report_attempt() concurrently: the logs have
+ * their own locks, the statistics take ST.mu for a few additions.
  */
 #include "report.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "joblog.h"
+#include "jsonlog.h"
+#include "progress.h"
 #include "run.h"
+#include "stats.h"
+#include "util.h"
+
+static struct jsonlog *json;
+
+static struct {
+	pthread_mutex_t mu;
+	struct stats_hist runtime;      /* attempts that started */
+	uint64_t attempts;
+	bool breaker_open;              /* not closed, last we looked */
+	int64_t breaker_since;          /* when it left closed */
+	int64_t breaker_open_ns;        /* total time not closed */
+} ST = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* Account for the breaker being closed or not at NOW (under ST.mu). */
+static void breaker_seen(bool open, int64_t now)
+{
+	if (open && !ST.breaker_open)
+		ST.breaker_since = now;
+	else if (!open && ST.breaker_open)
+		ST.breaker_open_ns += now - ST.breaker_since;
+	ST.breaker_open = open;
+}
+
+static bool breaker_is_open(struct runner *r)
+{
+	bool open;
+
+	if (!r->gate.use_breaker)
+		return false;
+	pthread_mutex_lock(&r->gate.mu);
+	open = r->gate.br.state != BREAKER_CLOSED;
+	pthread_mutex_unlock(&r->gate.mu);
+	return open;
+}
 
 void report_init(struct runner *r)
 {
-	(void)r;
+	const struct opts *o = r->o;
+
+	if (o->json_log)
+		json = jsonlog_open(o->json_log);
+	stats_hist_init(&ST.runtime);
+	ST.attempts = 0;
+	ST.breaker_open = false;
+	ST.breaker_open_ns = 0;
+	if (o->progress)
+		progress_start(r);
 }
 
 void report_attempt(struct runner *r, const struct attempt *a)
 {
+	/*
+	 * Every change of the breaker between closed and not closed comes
+	 * with the end of an attempt, which reports right after it.
+	 */
+	bool open = breaker_is_open(r);
+
 	if (r->joblog)
-		joblog_write(r->joblog, a->job, a->slot, a->start_wall_ns,
-			     a->end_ns - a->start_ns, a->bytes_out + a->bytes_err,
-			     a->exit_code < 0 ? 0 : a->exit_code, a->signal,
-			     a->timed_out, a->cmdline);
+		joblog_write(r->joblog, a);
+	if (json)
+		jsonlog_write(json, a);
+	pthread_mutex_lock(&ST.mu);
+	ST.attempts++;
+	if (!a->not_started)
+		stats_hist_add(&ST.runtime, a->end_ns - a->start_ns);
+	breaker_seen(open, a->end_ns);
+	pthread_mutex_unlock(&ST.mu);
+}
+
+/* --stats: the closing summary on stderr. */
+static void print_stats(struct runner *r)
+{
+	uint64_t ok = atomic_load(&r->succeeded);
+	uint64_t failed = atomic_load(&r->failed);
+	uint64_t cancelled = atomic_load(&r->cancelled);
+	uint64_t read = atomic_load(&r->read);
+	uint64_t skipped = atomic_load(&r->skipped);
+	uint64_t done = ok + failed + cancelled;
+	int64_t now = now_ns(), wall = now - r->start_ns;
+	int64_t rate_wait = 0;
+	char d[4][32];
+
+	if (r->gate.use_rate) {
+		pthread_mutex_lock(&r->gate.mu);
+		rate_wait = r->gate.rate_wait_ns;
+		pthread_mutex_unlock(&r->gate.mu);
+	}
+	pthread_mutex_lock(&ST.mu);
+	breaker_seen(breaker_is_open(r), now);
+	warnx("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
+	      "%llu cancelled, %llu never started, %llu skipped; %llu retries",
+	      (unsigned long long)(read + skipped), (unsigned long long)ok,
+	      (unsigned long long)failed,
+	      (unsigned long long)atomic_load(&r->timed_out),
+	      (unsigned long long)cancelled,
+	      (unsigned long long)(read > done ? read - done : 0),
+	      (unsigned long long)skipped,
+	      (unsigned long long)atomic_load(&r->retried));
+	warnx("stats: wall %s, %.2f jobs/s, %llu attempts",
+	      stats_fmt_duration(d[0], sizeof d[0], wall),
+	      wall > 0 ? (double)done * NS_PER_SEC / (double)wall : 0.0,
+	      (unsigned long long)ST.attempts);
+	if (ST.runtime.count)
+		warnx("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
+		      stats_fmt_duration(d[0], sizeof d[0],
+					 stats_hist_quantile(&ST.runtime, 0.50)),
+		      stats_fmt_duration(d[1], sizeof d[1],
+					 stats_hist_quantile(&ST.runtime, 0.90)),
+		      stats_fmt_duration(d[2], sizeof d[2],
+					 stats_hist_quantile(&ST.runtime, 0.99)),
+		      stats_fmt_duration(d[3], sizeof d[3], ST.runtime.max_ns));
+	else
+		warnx("stats: job runtime: no job ran");
+	warnx("stats: waited %s on the rate limit (all workers), "
+	      "breaker open %s (%llu trips)",
+	      stats_fmt_duration(d[0], sizeof d[0], rate_wait),
+	      stats_fmt_duration(d[1], sizeof d[1], ST.breaker_open_ns),
+	      (unsigned long long)r->gate.br.trips);
+	pthread_mutex_unlock(&ST.mu);
 }
 
 void report_finish(struct runner *r)
 {
+	progress_stop();
+	if (r->o->stats)
+		print_stats(r);
 	joblog_close(r->joblog);
 	r->joblog = NULL;
+	jsonlog_close(json);
+	json = NULL;
 }
 
 bool report_wants_cmdline(const struct runner *r)
 {
-	return r->joblog != NULL;
+	return r->joblog != NULL || r->o->json_log != NULL;
 }

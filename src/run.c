@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "progress.h"
 #include "report.h"
 #include "spawn.h"
 #include "util.h"
@@ -64,12 +65,14 @@ int run_advance(struct runner *r, enum run_state s)
 	return old;
 }
 
-/* Shell-quoted command line of ARGV, for -v and messages. */
-static char *describe(const struct runner *r, char **argv, const struct job *j)
+/*
+ * The command as a user would type it, for --dry-run, -v and the logs: the
+ * line itself in line mode, else the argv shell-quoted.
+ */
+static char *describe(const struct runner *r, char **argv)
 {
 	if (r->tmpl.mode == TMPL_LINE)
 		return xstrdup(argv[2]);
-	(void)j;
 	return argv_render(argv);
 }
 
@@ -127,7 +130,7 @@ static void pump(struct worker *w, const char *path, char **argv,
 	struct spawn_req req = { path, argv, w->envp, -1, -1 };
 	struct pollfd pfd[4];
 	int nopen = 0, pidfd;
-	bool exited = false, termed = false, cancel_seen = false;
+	bool exited = false;
 	int64_t t_term = NEVER, t_kill = NEVER, t_drain = NEVER;
 	int st = 0;
 	pid_t pid;
@@ -202,7 +205,6 @@ static void pump(struct worker *w, const char *path, char **argv,
 			/* The whole group, and whatever left it with setsid. */
 			spawn_kill_tree(pid, SIGTERM);
 			oc->timed_out = true;
-			termed = true;
 			t_term = NEVER;
 			t_kill = now + o->kill_after_ns;
 		}
@@ -258,7 +260,6 @@ static void pump(struct worker *w, const char *path, char **argv,
 			 * signalled the group; we enforce the grace.
 			 */
 			pfd[3].fd = -1;
-			cancel_seen = true;
 			oc->cancelled = true;
 			if (atomic_load(&r->state) >= RS_KILLING)
 				t_kill = now_ns();
@@ -266,8 +267,6 @@ static void pump(struct worker *w, const char *path, char **argv,
 				t_kill = min64(t_kill, now_ns() + o->kill_after_ns);
 		}
 	}
-	(void)termed;
-	(void)cancel_seen;
 	for (int k = 0; k < 2; k++)
 		if (pfd[k].fd >= 0)
 			close(pfd[k].fd);
@@ -352,7 +351,7 @@ static bool account(struct worker *w, struct job *j, struct outcome *oc,
 		.bytes_out = oc->bytes[0], .bytes_err = oc->bytes[1],
 		.cmdline = cmdline,
 		.breaker = r->gate.use_breaker ?
-			   breaker_state_name(r->gate.br.state) : NULL,
+			   breaker_state_name(gate_breaker_state(&r->gate)) : NULL,
 	};
 	report_attempt(r, &a);
 
@@ -386,7 +385,7 @@ static void run_job(struct worker *w, struct job *j)
 
 	memset(&oc, 0, sizeof oc);
 	if (o->dry_run) {
-		char *line = describe(r, argv, j);
+		char *line = describe(r, argv);
 
 		jo = fanin_begin(&r->fanin, j->seq, NULL, 0);
 		fanin_data(&r->fanin, jo, 0, line, strlen(line));
@@ -397,7 +396,7 @@ static void run_job(struct worker *w, struct job *j)
 		goto done;
 	}
 	if (o->verbose || report_wants_cmdline(r))
-		cmdline = describe(r, argv, j);
+		cmdline = describe(r, argv);
 	if (r->tmpl.cmd_varies) {
 		if (!(path = own = spawn_resolve(argv[0]))) {
 			report_unrunnable(r, argv[0], errno, false);
@@ -422,7 +421,9 @@ static void run_job(struct worker *w, struct job *j)
 			char *msg = xmalloc(strlen(cmdline) + 2);
 
 			sprintf(msg, "%s\n", cmdline);
+			progress_hide();
 			(void)write_all(2, msg, strlen(msg));
+			progress_show(true);
 			free(msg);
 		}
 		set_env(w, j->seq);

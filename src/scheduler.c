@@ -37,7 +37,7 @@ void sched_init(struct sched *s, int maxworkers, size_t cap)
 	s->closed = s->stopped = false;
 	s->idle = 0;
 	s->reader_waiting = false;
-	s->pending = 0;
+	atomic_init(&s->pending, 0);
 	s->delayed = NULL;
 	s->ndelayed = s->delayedcap = 0;
 	s->window = 0;
@@ -84,7 +84,7 @@ bool sched_submit(struct sched *s, struct job *j)
 	}
 	s->ring[(s->head + s->count) % s->cap] = j;
 	s->count++;
-	s->pending++;
+	atomic_fetch_add(&s->pending, 1);
 	if (s->idle > 0)
 		pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->mu);
@@ -248,7 +248,7 @@ struct job *sched_next(struct sched *s, int slot)
 			return j;
 
 		pthread_mutex_lock(&s->mu);
-		if (s->stopped || (s->closed && s->pending == 0)) {
+		if (s->stopped || (s->closed && atomic_load(&s->pending) == 0)) {
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
@@ -276,8 +276,14 @@ struct job *sched_next(struct sched *s, int slot)
 
 void sched_done(struct sched *s)
 {
+	/*
+	 * Only the last job needs the lock: sleepers check `pending` under
+	 * it, so a broadcast made under it cannot slip past them.
+	 */
+	if (atomic_fetch_sub(&s->pending, 1) != 1)
+		return;
 	pthread_mutex_lock(&s->mu);
-	if (--s->pending == 0 && s->closed)
+	if (s->closed)
 		pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
 }
@@ -312,20 +318,4 @@ void sched_set_head(struct sched *s, uint64_t seq)
 	if (s->idle > 0)
 		pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
-}
-
-uint64_t sched_unstarted(struct sched *s)
-{
-	uint64_t n;
-
-	pthread_mutex_lock(&s->mu);
-	n = s->count + s->ndelayed;
-	for (int i = 0; i < s->nslots; i++) {
-		long k = deque_size(&s->dq[i]);
-
-		if (k > 0)
-			n += (uint64_t)k;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return n;
 }

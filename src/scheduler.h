@@ -28,7 +28,7 @@ struct sched {
 	bool stopped;                   /* hand out nothing more */
 	int idle;                       /* workers asleep on `work` */
 	bool reader_waiting;
-	uint64_t pending;               /* submitted and not finished */
+	_Atomic uint64_t pending;       /* submitted and not finished */
 	struct job **delayed;           /* min-heap on not_before_ns */
 	size_t ndelayed, delayedcap;
 	uint64_t window;                /* -k: max seq ahead of the head */
@@ -71,8 +71,5 @@ void sched_set_workers(struct sched *s, int n);
 
 /* -k: the oldest job not yet written is now SEQ (wakes the window). */
 void sched_set_head(struct sched *s, uint64_t seq);
-
-/* Jobs still queued, never started: counted after the workers are done. */
-uint64_t sched_unstarted(struct sched *s);
 
 #endif

@@ -3,6 +3,8 @@
  */
 #include "util.h"
 
+#include "progress.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -36,7 +38,9 @@ vmsg(const char *fmt, va_list ap, const char *tail)
 			n = sizeof buf - 2;
 	}
 	buf[n++] = '\n';
+	progress_hide();
 	(void)write_all(STDERR_FILENO, buf, n);
+	progress_show(true);
 }
 
 void die(int status, const char *fmt, ...)

@@ -1,0 +1,252 @@
+/*
+ * jsonlog.c - the JSON lines log of attempts (see jsonlog.h).
+ */
+#include "jsonlog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "util.h"
+
+struct jsonlog {
+	int fd;
+	char *path;
+	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
+	bool failed;            /* warned once about a write error */
+};
+
+/* A growing string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_grow(struct sbuf *b, size_t more)
+{
+	if (b->len + more + 1 > b->cap) {
+		while (b->len + more + 1 > b->cap)
+			b->cap = b->cap ? 2 * b->cap : 256;
+		b->s = xrealloc(b->s, b->cap);
+	}
+}
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static __attribute__((format(printf, 2, 3))) void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at S (at most LEFT bytes), or 0 if it
+ * is not one: no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	/* The second byte's range rules out overlongs, surrogates, > 10FFFF. */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void sb_quote(struct sbuf *b, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	sb_put(b, "\"", 1);
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+
+		switch (c) {
+		case '"':  sb_put(b, "\\\"", 2); i++; continue;
+		case '\\': sb_put(b, "\\\\", 2); i++; continue;
+		case '\n': sb_put(b, "\\n", 2); i++; continue;
+		case '\r': sb_put(b, "\\r", 2); i++; continue;
+		case '\t': sb_put(b, "\\t", 2); i++; continue;
+		case '\b': sb_put(b, "\\b", 2); i++; continue;
+		case '\f': sb_put(b, "\\f", 2); i++; continue;
+		default: break;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			sb_printf(b, "\\u%04x", c);
+			i++;
+		} else if ((n = utf8_len(s + i, len - i)) > 0) {
+			sb_put(b, str + i, n);
+			i += n;
+		} else {
+			/* Not UTF-8: the byte's Latin-1 reading, escaped. */
+			sb_printf(b, "\\u%04x", c);
+			i++;
+		}
+	}
+	sb_put(b, "\"", 1);
+}
+
+char *json_quote(const char *s, size_t len)
+{
+	struct sbuf b = { NULL, 0, 0 };
+
+	sb_quote(&b, s, len);
+	return b.s;
+}
+
+struct jsonlog *jsonlog_open(const char *path)
+{
+	struct jsonlog *l;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0)
+		die(EXIT_USAGE, "cannot open JSON log '%s': %s", path,
+		    strerror(errno));
+	l = xcalloc(1, sizeof *l);
+	l->fd = fd;
+	l->path = xstrdup(path);
+	pthread_mutex_init(&l->mu, NULL);
+	return l;
+}
+
+/* Wall-clock seconds since the epoch, microseconds: "1700000000.123456". */
+static void sb_time(struct sbuf *b, const char *key, int64_t wall)
+{
+	if (wall < 0)
+		wall = 0;
+	sb_printf(b, ",\"%s\":%lld.%06lld", key, (long long)(wall / NS_PER_SEC),
+		  (long long)(wall % NS_PER_SEC / 1000));
+}
+
+static void sb_secs(struct sbuf *b, const char *key, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	sb_printf(b, ",\"%s\":%lld.%06lld", key, (long long)(ns / NS_PER_SEC),
+		  (long long)(ns % NS_PER_SEC / 1000));
+}
+
+static void sb_bool(struct sbuf *b, const char *key, bool v)
+{
+	sb_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+void jsonlog_write(struct jsonlog *l, const struct attempt *a)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	/* Wall time of a monotonic instant, from the start's pair of clocks. */
+	int64_t off = a->start_wall_ns - a->start_ns;
+	bool ok = a->exit_code == 0 && !a->signal && !a->timed_out &&
+		  !a->not_started;
+
+	sb_printf(&b, "{\"seq\":%llu,\"attempt\":%d,\"slot\":%d",
+		  (unsigned long long)a->job->seq, a->job->attempt + 1, a->slot);
+	if (a->queued_ns > 0)
+		sb_time(&b, "queued", a->queued_ns + off);
+	else
+		sb_put(&b, ",\"queued\":null", 14);
+	sb_time(&b, "started", a->start_wall_ns);
+	sb_time(&b, "ended", a->end_ns + off);
+	if (a->queued_ns > 0)
+		sb_secs(&b, "wait", a->start_ns - a->queued_ns);
+	else
+		sb_put(&b, ",\"wait\":null", 12);
+	sb_secs(&b, "runtime", a->end_ns - a->start_ns);
+	if (a->exit_code < 0)
+		sb_put(&b, ",\"exit_code\":null", 17);
+	else
+		sb_printf(&b, ",\"exit_code\":%d", a->exit_code);
+	sb_printf(&b, ",\"signal\":%d", a->signal);
+	sb_bool(&b, "ok", ok);
+	sb_bool(&b, "timed_out", a->timed_out);
+	sb_bool(&b, "cancelled", a->cancelled);
+	sb_bool(&b, "will_retry", a->will_retry);
+	sb_bool(&b, "not_started", a->not_started);
+	sb_printf(&b, ",\"bytes_out\":%llu,\"bytes_err\":%llu",
+		  (unsigned long long)a->bytes_out,
+		  (unsigned long long)a->bytes_err);
+	sb_put(&b, ",\"breaker\":", 11);
+	if (a->breaker)
+		sb_quote(&b, a->breaker, strlen(a->breaker));
+	else
+		sb_put(&b, "null", 4);
+	sb_put(&b, ",\"command\":", 11);
+	if (a->cmdline)
+		sb_quote(&b, a->cmdline, strlen(a->cmdline));
+	else
+		sb_put(&b, "null", 4);
+	sb_put(&b, "}\n", 2);
+
+	pthread_mutex_lock(&l->mu);
+	if (write_all(l->fd, b.s, b.len) < 0 && !l->failed) {
+		l->failed = true;
+		warnerr("cannot write JSON log '%s'", l->path);
+	}
+	pthread_mutex_unlock(&l->mu);
+	free(b.s);
+}
+
+void jsonlog_close(struct jsonlog *l)
+{
+	if (!l)
+		return;
+	close(l->fd);
+	pthread_mutex_destroy(&l->mu);
+	free(l->path);
+	free(l);
+}
