@@ -160,9 +160,9 @@ int main(int argc, char **argv)
 	r->start_ns = now_ns();
 	atomic_init(&r->state, RS_RUNNING);
 	atomic_init(&r->target_workers, o.jobs);
-	r->threads = xcalloc((size_t)r->maxworkers, sizeof *r->threads);
 	r->thread_live = xcalloc((size_t)r->maxworkers, sizeof *r->thread_live);
 	pthread_mutex_init(&r->poolmu, NULL);
+	pthread_cond_init(&r->pooldone, NULL);
 
 	sched_init(&r->sched, r->maxworkers, 256 + 16 * (size_t)o.jobs);
 	sched_set_workers(&r->sched, o.jobs);

@@ -450,21 +450,49 @@ done:
 	job_free(j);
 }
 
+/*
+ * Should worker W stop (SIGUSR2 lowered the target below its slot)? Decided
+ * under poolmu, so that a SIGUSR1 either keeps it or sees it gone. Jobs left
+ * in its deque are stolen by the others.
+ */
+static bool retire(struct worker *w)
+{
+	struct runner *r = w->r;
+	bool gone = false;
+
+	if (w->slot < atomic_load(&r->target_workers))
+		return false;
+	pthread_mutex_lock(&r->poolmu);
+	if (w->slot >= atomic_load(&r->target_workers)) {
+		r->thread_live[w->slot] = false;
+		gone = true;
+	}
+	pthread_mutex_unlock(&r->poolmu);
+	if (gone)
+		sched_kick(&r->sched);
+	return gone;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct runner *r = w->r;
 	struct job *j;
+	bool retired = false;
 
-	for (;;) {
-		/* SIGUSR2 retires the highest slots once their deques are empty. */
-		if (w->slot >= atomic_load(&r->target_workers) &&
-		    deque_size(&r->sched.dq[w->slot]) <= 0)
+	while (!(retired = retire(w))) {
+		if ((j = sched_next(&r->sched, w->slot)) != NULL)
+			run_job(w, j);
+		else if (sched_finished(&r->sched))
 			break;
-		if (!(j = sched_next(&r->sched, w->slot)))
-			break;
-		run_job(w, j);
+		/* Else it let us go to retire: decide under the lock. */
 	}
+	pthread_mutex_lock(&r->poolmu);
+	if (!retired)
+		r->thread_live[w->slot] = false;
+	if (--r->nlive == 0)
+		pthread_cond_broadcast(&r->pooldone);
+	pthread_mutex_unlock(&r->poolmu);
 	argvbuf_release(&w->ab);
 	free(w->envp);
 	free(w->scratch);
@@ -476,6 +504,7 @@ void run_start_worker(struct runner *r, int slot)
 {
 	struct worker *w = xcalloc(1, sizeof *w);
 	pthread_attr_t attr;
+	pthread_t t;
 	int e;
 
 	w->r = r;
@@ -494,29 +523,19 @@ void run_start_worker(struct runner *r, int slot)
 	/* Workers need little stack: keep the run's footprint small. */
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
-	e = pthread_create(&r->threads[slot], &attr, worker_main, w);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&t, &attr, worker_main, w);
 	pthread_attr_destroy(&attr);
 	if (e)
 		die(EXIT_FATAL, "cannot start a worker thread: %s", strerror(e));
 	r->thread_live[slot] = true;
+	r->nlive++;
 }
 
 void run_join_workers(struct runner *r)
 {
-	/* Slots may be added (SIGUSR1) while we wait: loop until none is live. */
-	for (;;) {
-		int slot = -1;
-
-		pthread_mutex_lock(&r->poolmu);
-		for (int i = 0; i < r->maxworkers; i++)
-			if (r->thread_live[i]) {
-				slot = i;
-				r->thread_live[i] = false;
-				break;
-			}
-		pthread_mutex_unlock(&r->poolmu);
-		if (slot < 0)
-			return;
-		pthread_join(r->threads[slot], NULL);
-	}
+	pthread_mutex_lock(&r->poolmu);
+	while (r->nlive > 0)
+		pthread_cond_wait(&r->pooldone, &r->poolmu);
+	pthread_mutex_unlock(&r->poolmu);
 }

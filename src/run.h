@@ -54,12 +54,13 @@ struct runner {
 	int64_t start_ns;
 	int maxworkers;
 	_Atomic int target_workers;     /* SIGUSR1/SIGUSR2 move it */
-	pthread_t *threads;
-	bool *thread_live;
+	bool *thread_live;      /* under poolmu: slot has a worker thread */
+	int nlive;              /* under poolmu: worker threads alive */
 	pthread_mutex_t poolmu;
+	pthread_cond_t pooldone;        /* nlive reached 0 */
 };
 
-/* Start worker SLOT's thread (0-based). */
+/* Start worker SLOT's thread (0-based); the caller holds poolmu. */
 void run_start_worker(struct runner *r, int slot);
 
 /* Move the run to state S if that is forward; returns the old state. */

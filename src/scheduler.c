@@ -220,6 +220,8 @@ struct job *sched_next(struct sched *s, int slot)
 	for (;;) {
 		int64_t wake = 0;
 
+		if (slot >= atomic_load(&s->active))
+			return NULL;
 		if ((j = take_top(&s->dq[slot])) != NULL)
 			return j;
 
@@ -274,6 +276,16 @@ struct job *sched_next(struct sched *s, int slot)
 	}
 }
 
+bool sched_finished(struct sched *s)
+{
+	bool done;
+
+	pthread_mutex_lock(&s->mu);
+	done = s->stopped || (s->closed && atomic_load(&s->pending) == 0);
+	pthread_mutex_unlock(&s->mu);
+	return done;
+}
+
 void sched_done(struct sched *s)
 {
 	/*
@@ -303,6 +315,13 @@ void sched_stop(struct sched *s)
 	s->stopped = true;
 	pthread_cond_broadcast(&s->work);
 	pthread_cond_broadcast(&s->space);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_kick(struct sched *s)
+{
+	pthread_mutex_lock(&s->mu);
+	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
 }
 

@@ -53,9 +53,13 @@ void sched_close(struct sched *s);
 
 /*
  * Worker SLOT (0-based): the next job to run, or NULL when there is no more
- * work (input ended and every job finished) or the pool was stopped.
+ * work (input ended and every job finished), the pool was stopped, or SLOT
+ * is no longer among the active workers (SIGUSR2).
  */
 struct job *sched_next(struct sched *s, int slot);
+
+/* No job will ever be handed out again (stopped, or all done). */
+bool sched_finished(struct sched *s);
 
 /* Worker: J finished for good (the caller frees it). */
 void sched_done(struct sched *s);
@@ -65,6 +69,9 @@ void sched_retry(struct sched *s, struct job *j);
 
 /* Stop handing out jobs and wake everyone (cancel, halt, closed stdout). */
 void sched_stop(struct sched *s);
+
+/* Wake every sleeping worker to look again (a worker count changed). */
+void sched_kick(struct sched *s);
 
 /* How many workers share the injector (sizes the handfuls). */
 void sched_set_workers(struct sched *s, int n);

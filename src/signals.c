@@ -85,16 +85,17 @@ static void resize(struct runner *r, int delta)
 
 	pthread_mutex_lock(&r->poolmu);
 	t = atomic_load(&r->target_workers);
-	if (delta > 0 && t < r->maxworkers && !r->thread_live[t]) {
+	if (delta > 0 && t < r->maxworkers) {
 		atomic_store(&r->target_workers, t + 1);
 		sched_set_workers(&r->sched, t + 1);
-		if (atomic_load(&r->state) == RS_RUNNING)
+		/* A worker still finishing its last job simply stays. */
+		if (!r->thread_live[t] && atomic_load(&r->state) == RS_RUNNING)
 			run_start_worker(r, t);
 	} else if (delta < 0 && t > 1) {
 		atomic_store(&r->target_workers, t - 1);
 		sched_set_workers(&r->sched, t - 1);
 		/* A sleeping worker must wake up to notice it is retired. */
-		sched_set_head(&r->sched, r->sched.head_seq);
+		sched_kick(&r->sched);
 	}
 	pthread_mutex_unlock(&r->poolmu);
 }
