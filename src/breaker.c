@@ -9,14 +9,7 @@
  */
 #include "breaker.h"
 
-static int64_t sat_sub(int64_t a, int64_t b)
-{
-	if (b < 0 && a > INT64_MAX + b)
-		return INT64_MAX;
-	if (b > 0 && a < INT64_MIN + b)
-		return INT64_MIN;
-	return a - b;
-}
+#include "util.h"
 
 static void trip(struct breaker *b, int64_t now_ns)
 {

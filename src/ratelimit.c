@@ -21,24 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t sat_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > INT64_MAX - b)
-		return INT64_MAX;
-	if (b < 0 && a < INT64_MIN - b)
-		return INT64_MIN;
-	return a + b;
-}
-
-static int64_t sat_sub(int64_t a, int64_t b)
-{
-	if (b < 0 && a > INT64_MAX + b)
-		return INT64_MAX;
-	if (b > 0 && a < INT64_MIN + b)
-		return INT64_MIN;
-	return a - b;
-}
-
 /* (burst - 1) * interval, clamped to INT64_MAX; both are >= 1 here. */
 static int64_t tolerance(const struct ratelimit *rl)
 {

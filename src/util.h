@@ -58,6 +58,25 @@ const char *parse_duration(const char *s, int64_t *ns);
  */
 char *fmt_seconds(int64_t ns, char *buf, size_t n);
 
+/* A + B and A - B, clamped to the int64_t range instead of overflowing. */
+static inline int64_t sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+static inline int64_t sat_sub(int64_t a, int64_t b)
+{
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	return a - b;
+}
+
 /* Nanoseconds on CLOCK_MONOTONIC. */
 int64_t now_ns(void);
 
