@@ -1,41 +1,77 @@
 /*
  * fanin.c - grouping, ordering, tagging and spilling of jobs' output.
  *
- * All writes to fanout's stdout and stderr happen under one mutex, so two
- * jobs' pieces can never interleave. Bytes are held per job in a growing
- * buffer; when the total held by all jobs would pass the budget, the rest of
- * that stream goes to an unlinked temp file, and is copied out from there.
+ * Invariants:
+ * - Every write to fanout's fd 1 and 2 happens under f->mu, so two jobs'
+ *   pieces never interleave. Under the lock, pieces are gathered into an
+ *   iovec list (tags and short pieces copied into a staging buffer, large
+ *   ones pointed at where they lie) and written with writev. The gathered
+ *   list is always flushed before the bytes it points at are dropped.
+ * - A stream's held bytes are memory blocks followed by extents of the one
+ *   shared spill file. Once a stream spills, the rest of what it holds goes
+ *   to the file too, so the order is always memory first, then file.
+ *   Memory blocks count against the budget; a freed extent is punched out of
+ *   the file, and the file is cut back to nothing when it holds no live byte.
+ * - Under -k, the ring maps seq -> jobout from fanin_begin until the job is
+ *   written; f->next is the oldest seq not yet written, and nothing behind
+ *   it is written before it. When next reaches a job still running, that
+ *   job becomes live (its held stdout, or its whole lines under
+ *   --line-buffer, written at once) and from then on writes as it reads.
+ *   A job not live is touched by its worker and by whoever moves the head,
+ *   so its buffers are under its own o->mu; a live job only by its worker.
+ * - Lock order: f->mu, then o->mu, then f->spillmu.
  */
 #define _GNU_SOURCE
 #include "fanin.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "scheduler.h"
 #include "util.h"
 
-#define COPY_CHUNK (64 * 1024)
+#define BLK_MIN (4 * 1024)              /* first block of a stream */
+#define BLK_MAX (1024 * 1024)           /* blocks double up to this */
+#define STAGE_SIZE (64 * 1024)
+#define SMALL 512                       /* pieces up to this are copied */
+#define READ_BACK (256 * 1024)
+#if defined(IOV_MAX) && IOV_MAX < 1024
+#define NIOV IOV_MAX
+#else
+#define NIOV 1024
+#endif
+
+struct block {
+	struct block *next;
+	size_t len, cap;
+	char data[];
+};
+
+static const char *const stream_name[2] = { "stdout", "stderr" };
 
 void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 		struct sched *s, void (*on_error)(void))
 {
 	const char *t = getenv("TMPDIR");
 
+	memset(f, 0, sizeof *f);
 	pthread_mutex_init(&f->mu, NULL);
+	pthread_mutex_init(&f->spillmu, NULL);
 	f->mode = o->out;
 	f->keep_order = o->keep_order;
 	/* A job that may run again must not have shown anything yet. */
-	f->stream_head = o->keep_order && o->retries == 0 && !o->tag;
-	atomic_init(&f->next, 1);
-	f->ring = NULL;
-	f->ringmask = 0;
+	f->stream_head = o->keep_order && o->retries == 0;
+	f->next = 1;
 	if (o->keep_order) {
-		size_t cap = 16;
+		size_t cap = 64;
 
 		while (cap < window + 64)
 			cap <<= 1;
@@ -46,9 +82,14 @@ void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 	f->budget = o->buffer_size;
 	atomic_init(&f->used, 0);
 	f->tmpdir = t && *t ? t : "/tmp";
+	f->spillfd = -1;
+	f->iov = xmalloc(NIOV * sizeof *f->iov);
+	f->stage = xmalloc(STAGE_SIZE);
+	f->stiov = -1;
+	atomic_init(&f->dead[0], false);
+	atomic_init(&f->dead[1], false);
 	atomic_init(&f->error, FANIN_OK);
 	f->on_error = on_error;
-	f->freelist = NULL;
 }
 
 static void fail(struct fanin *f, enum fanin_error e)
@@ -65,63 +106,127 @@ enum fanin_error fanin_error(struct fanin *f)
 	return (enum fanin_error)atomic_load(&f->error);
 }
 
-/* Write to fanout's fd FD (1 or 2), noting the first failure. */
-static void put(struct fanin *f, int fd, const char *buf, size_t n,
-		uint64_t seq)
+static bool is_dead(struct fanin *f, int which)
 {
-	if (n == 0 || atomic_load_explicit(&f->error, memory_order_relaxed))
+	return atomic_load_explicit(&f->dead[which], memory_order_relaxed);
+}
+
+/* Writing to fd WHICH + 1 failed with ERR: drop all that would go there. */
+static void write_failed(struct fanin *f, int which, int err)
+{
+	if (atomic_exchange(&f->dead[which], true))
 		return;
-	if (write_all(fd, buf, n) < 0) {
-		if (errno == EPIPE) {
-			fail(f, FANIN_CLOSED);
+	if (err == EPIPE) {
+		fail(f, FANIN_CLOSED);
+		return;
+	}
+	warnx("cannot write output of job %llu to %s: %s; the rest of %s "
+	      "is lost", (unsigned long long)f->eseq, stream_name[which],
+	      strerror(err), stream_name[which]);
+	fail(f, FANIN_FATAL);
+}
+
+/* Write out what has been gathered. */
+static void em_flush(struct fanin *f)
+{
+	struct iovec *v = f->iov;
+	int n = f->niov;
+	int which = f->efd - 1;
+	/* Does the output end a line? The progress line is drawn after it. */
+	bool nl = n > 0 && v[n - 1].iov_len > 0 &&
+		  ((const char *)v[n - 1].iov_base)[v[n - 1].iov_len - 1] == '\n';
+
+	if (n > 0)
+		progress_hide();
+	while (n > 0 && !is_dead(f, which)) {
+		ssize_t w = writev(f->efd, v, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			write_failed(f, which, errno);
+			break;
+		}
+		while (n > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	if (f->niov > 0)
+		progress_show(nl);
+	f->niov = 0;
+	f->stlen = 0;
+	f->stiov = -1;
+}
+
+/* Start gathering output of job SEQ for fd WHICH + 1. */
+static void em_start(struct fanin *f, int which, uint64_t seq)
+{
+	f->efd = which + 1;
+	f->eseq = seq;
+}
+
+/* Gather N bytes at P: copied if short, else pointed at (P must stay). */
+static void em_add(struct fanin *f, const char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (n <= SMALL) {
+		if (f->stlen + n > STAGE_SIZE)
+			em_flush(f);
+		memcpy(f->stage + f->stlen, p, n);
+		if (f->stiov >= 0 && f->stiov == f->niov - 1) {
+			f->iov[f->stiov].iov_len += n;
 		} else {
-			warnerr("cannot write output of job %llu to %s",
-				(unsigned long long)seq,
-				fd == 1 ? "stdout" : "stderr");
-			fail(f, FANIN_FATAL);
+			f->iov[f->niov].iov_base = f->stage + f->stlen;
+			f->iov[f->niov].iov_len = n;
+			f->stiov = f->niov++;
 		}
+		f->stlen += n;
+	} else {
+		f->iov[f->niov].iov_base = (void *)p;
+		f->iov[f->niov].iov_len = n;
+		f->niov++;
 	}
+	if (f->niov == NIOV)
+		em_flush(f);
 }
 
-/* Write BUF to FD, prefixing each line with the job's tag. */
-static void put_tagged(struct fanin *f, struct jobout *o, int which,
-		       const char *buf, size_t n)
+/* Gather bytes of stream WHICH of job O, tagging each line under --tag. */
+static void em_bytes(struct fanin *f, struct jobout *o, int which,
+		     const char *buf, size_t n)
 {
-	int fd = which + 1;
-
-	if (!o->tag) {
-		put(f, fd, buf, n, o->seq);
+	if (n == 0)
 		return;
-	}
-	while (n > 0) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t len = nl ? (size_t)(nl - buf) + 1 : n;
+	if (!o->tag) {
+		em_add(f, buf, n);
+	} else {
+		const char *p = buf;
+		size_t left = n;
 
-		if (o->bol[which]) {
-			put(f, fd, o->tag, o->taglen, o->seq);
-			put(f, fd, "\t", 1, o->seq);
+		while (left > 0) {
+			const char *nl = memchr(p, '\n', left);
+			size_t len = nl ? (size_t)(nl - p) + 1 : left;
+
+			if (o->bol[which]) {
+				em_add(f, o->tag, o->taglen);
+				em_add(f, "\t", 1);
+			}
+			em_add(f, p, len);
+			o->bol[which] = nl != NULL;
+			p += len;
+			left -= len;
 		}
-		put(f, fd, buf, len, o->seq);
-		o->bol[which] = nl != NULL;
-		buf += len;
-		n -= len;
 	}
+	o->bol[which] = buf[n - 1] == '\n';
 }
 
-static void outbuf_free(struct fanin *f, struct outbuf *b)
-{
-	if (b->cap)
-		atomic_fetch_sub(&f->used, b->cap);
-	free(b->mem);
-	if (b->fd >= 0)
-		close(b->fd);
-	b->mem = NULL;
-	b->len = b->cap = 0;
-	b->fd = -1;
-	b->flen = 0;
-}
-
-/* An unlinked, private, close-on-exec temp file; -1 with errno. */
+/* An unlinked, private, close-on-exec temp file above fd 2; -1 with errno. */
 static int spill_file(const char *dir)
 {
 	int fd;
@@ -131,82 +236,478 @@ static int spill_file(const char *dir)
 #ifdef O_TMPFILE
 	/* Never has a name, so nothing is left behind even after SIGKILL. */
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-		return fd;
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
+		       errno == EINVAL)) {
+#else
+	{
 #endif
-	n = strlen(dir) + sizeof "/fanout.XXXXXX";
-	path = xmalloc(n);
-	snprintf(path, n, "%s/fanout.XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	free(path);
+		n = strlen(dir) + sizeof "/fanout.XXXXXX";
+		path = xmalloc(n);
+		snprintf(path, n, "%s/fanout.XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+	}
+	if (fd >= 0 && fd <= 2) {
+		/*
+		 * fd 0-2 was closed (main holds them, but be sure): a spill
+		 * file there would take in what is meant for the terminal.
+		 * Move it up and leave /dev/null, read-only, in its place.
+		 */
+		int up = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		int nul = open("/dev/null", O_RDONLY);
+		int e = errno;
+
+		if (nul >= 0 && nul != fd) {
+			dup2(nul, fd);
+			close(nul);
+		} else if (nul < 0) {
+			close(fd);
+		}
+		fd = up;
+		errno = e;
+	}
 	return fd;
 }
 
-/* Hold N more bytes for job O's stream WHICH, in memory or in its file. */
+/* LEN bytes at OFF of the spill file are no longer needed. */
+static void spill_release(struct fanin *f, off_t off, off_t len)
+{
+	if (len <= 0)
+		return;
+#ifdef FALLOC_FL_PUNCH_HOLE
+	/* Give the space back now: a slow head must not fill $TMPDIR. */
+	(void)fallocate(f->spillfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			off, len);
+#endif
+	pthread_mutex_lock(&f->spillmu);
+	f->spilllive -= len;
+	if (f->spilllive == 0 && f->spillend > 0) {
+		/* Nothing live, nothing being written: start over. */
+		if (ftruncate(f->spillfd, 0) == 0)
+			f->spillend = 0;
+	}
+	pthread_mutex_unlock(&f->spillmu);
+}
+
+/* Append N bytes to B's part in the spill file; 0, or -1 with errno. */
+static int spill_append(struct fanin *f, struct outbuf *b, const char *buf,
+			size_t n)
+{
+	off_t off;
+	size_t done = 0;
+	int fd, e = 0;
+
+	pthread_mutex_lock(&f->spillmu);
+	if (f->spillfd < 0 && (f->spillfd = spill_file(f->tmpdir)) < 0)
+		e = errno;
+	fd = f->spillfd;
+	off = f->spillend;
+	if (fd >= 0) {
+		/* Reserve the stretch; the write itself runs unlocked. */
+		f->spillend += (off_t)n;
+		f->spilllive += (off_t)n;
+	}
+	pthread_mutex_unlock(&f->spillmu);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	while (done < n) {
+		ssize_t w = pwrite(fd, buf + done, n - done, off + (off_t)done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e = w < 0 ? errno : ENOSPC;
+			spill_release(f, off, (off_t)n);
+			errno = e;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	if (b->next > b->enext &&
+	    b->ext[b->next - 1].off + b->ext[b->next - 1].len == off) {
+		b->ext[b->next - 1].len += (off_t)n;
+	} else {
+		if (b->next == b->extcap) {
+			b->extcap = b->extcap ? 2 * b->extcap : 8;
+			b->ext = xrealloc(b->ext, b->extcap * sizeof *b->ext);
+		}
+		b->ext[b->next].off = off;
+		b->ext[b->next].len = (off_t)n;
+		b->next++;
+	}
+	b->len += n;
+	return 0;
+}
+
+/* Is fd WHICH + 1 a pipe or socket whose reading end is closed? */
+static bool reader_gone(int which)
+{
+	struct pollfd p = { .fd = which + 1, .events = 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/* Take SZ bytes of the memory budget, if that many are left. */
+static bool reserve(struct fanin *f, size_t sz)
+{
+	size_t u = atomic_load_explicit(&f->used, memory_order_relaxed);
+
+	do {
+		if (u + sz > f->budget || u + sz < u)
+			return false;
+	} while (!atomic_compare_exchange_weak(&f->used, &u, u + sz));
+	return true;
+}
+
+/* Drop the first N bytes held in B. */
+static void ob_drop(struct fanin *f, struct outbuf *b, uint64_t n)
+{
+	uint64_t left = n;
+
+	while (left > 0 && b->head) {
+		struct block *k = b->head;
+		size_t avail = k->len - b->skip;
+
+		if (left < avail) {
+			b->skip += (size_t)left;
+			left = 0;
+			break;
+		}
+		left -= avail;
+		b->skip = 0;
+		if (k == b->tail) {
+			/* Keep the last block for what comes next. */
+			k->len = 0;
+			break;
+		}
+		b->head = k->next;
+		atomic_fetch_sub(&f->used, k->cap);
+		free(k);
+	}
+	while (left > 0 && b->enext < b->next) {
+		struct extent *e = &b->ext[b->enext];
+		off_t k = e->len < (off_t)left ? e->len : (off_t)left;
+
+		spill_release(f, e->off, k);
+		e->off += k;
+		e->len -= k;
+		left -= (uint64_t)k;
+		if (e->len == 0)
+			b->enext++;
+	}
+	if (b->enext == b->next)
+		b->enext = b->next = 0;
+	b->len -= n;
+	b->nl_end = b->nl_end > n ? b->nl_end - n : 0;
+}
+
+/* Drop everything B holds and free it. */
+static void ob_free(struct fanin *f, struct outbuf *b)
+{
+	ob_drop(f, b, b->len);
+	if (b->head) {
+		atomic_fetch_sub(&f->used, b->head->cap);
+		free(b->head);
+	}
+	free(b->ext);
+	memset(b, 0, sizeof *b);
+}
+
+/* Stream WHICH of job O could not be held (ERR): drop it, and say so. */
+static void lose(struct fanin *f, struct jobout *o, int which, int err)
+{
+	struct outbuf *b = &o->buf[which];
+
+	warnx("cannot hold output in a temp file in '%s': %s; %s of job %llu "
+	      "is lost", f->tmpdir, strerror(err), stream_name[which],
+	      (unsigned long long)o->seq);
+	ob_drop(f, b, b->len);
+	b->lost = true;
+	fail(f, FANIN_FATAL);
+}
+
+/* Hold N more bytes for job O's stream WHICH, in memory or in the file. */
 static void hold(struct fanin *f, struct jobout *o, int which,
 		 const char *buf, size_t n)
 {
 	struct outbuf *b = &o->buf[which];
+	const char *nl;
 
-	if (b->fd < 0 && b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
+	if (n == 0 || b->lost)
+		return;
+	if (f->mode == OUT_LINE && (nl = memrchr(buf, '\n', n)) != NULL)
+		b->nl_end = b->len + (uint64_t)(nl - buf) + 1;
+	if (b->next == b->enext) {
+		/* Not spilling: memory, while the budget lasts. */
+		struct block *k = b->tail;
 
-		while (cap < b->len + n)
-			cap *= 2;
-		if (atomic_load_explicit(&f->used, memory_order_relaxed) +
-		    (cap - b->cap) <= f->budget) {
-			atomic_fetch_add(&f->used, cap - b->cap);
-			b->mem = xrealloc(b->mem, cap);
-			b->cap = cap;
-		} else if ((b->fd = spill_file(f->tmpdir)) < 0) {
-			warnerr("cannot hold output of job %llu in a temp file "
-				"in '%s'; output lost", (unsigned long long)o->seq,
-				f->tmpdir);
+		if (k && k->len < k->cap) {
+			size_t c = k->cap - k->len < n ? k->cap - k->len : n;
+
+			memcpy(k->data + k->len, buf, c);
+			k->len += c;
+			b->len += c;
+			buf += c;
+			n -= c;
+		}
+		while (n > 0) {
+			size_t want = k ? 2 * k->cap : BLK_MIN;
+			size_t need = (n + BLK_MIN - 1) / BLK_MIN * BLK_MIN;
+			size_t c;
+
+			if (want > BLK_MAX)
+				want = BLK_MAX;
+			if (!reserve(f, want)) {
+				if (need >= want || !reserve(f, need))
+					break;
+				want = need;
+			}
+			k = xmalloc(sizeof *k + want);
+			k->next = NULL;
+			k->cap = want;
+			c = want < n ? want : n;
+			memcpy(k->data, buf, c);
+			k->len = c;
+			if (b->tail)
+				b->tail->next = k;
+			else
+				b->head = k;
+			b->tail = k;
+			b->len += c;
+			buf += c;
+			n -= c;
+		}
+	}
+	if (n == 0)
+		return;
+	if (reader_gone(which)) {
+		/*
+		 * Nobody will read it: stop now rather than fill $TMPDIR
+		 * (grouped output of an endless job piped to a reader that
+		 * has already quit).
+		 */
+		write_failed(f, which, EPIPE);
+		ob_drop(f, b, b->len);
+		return;
+	}
+	if (spill_append(f, b, buf, n) < 0)
+		lose(f, o, which, errno);
+}
+
+/*
+ * Under f->mu: write LEN spilled bytes at OFF, of stream WHICH of O.
+ * (sendfile(2) was tried here: no measurable gain over large preads.)
+ */
+static void write_spilled(struct fanin *f, struct jobout *o, int which,
+			  off_t off, off_t len)
+{
+	off_t end = off + len;
+
+	em_flush(f);
+	if (!f->rbuf)
+		f->rbuf = xmalloc(READ_BACK);
+	while (off < end && !is_dead(f, which)) {
+		size_t want = end - off > READ_BACK ? READ_BACK
+						    : (size_t)(end - off);
+		ssize_t r = pread(f->spillfd, f->rbuf, want, off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			warnx("cannot read back %s of job %llu from its temp "
+			      "file: %s", stream_name[which],
+			      (unsigned long long)o->seq,
+			      r < 0 ? strerror(errno) : "file too short");
 			fail(f, FANIN_FATAL);
 			return;
 		}
+		em_bytes(f, o, which, f->rbuf, (size_t)r);
+		em_flush(f);
+		off += r;
 	}
-	if (b->fd < 0) {
-		memcpy(b->mem + b->len, buf, n);
-		b->len += n;
-		return;
-	}
-	if (write_all(b->fd, buf, n) < 0) {
-		warnerr("cannot hold output of job %llu in a temp file in "
-			"'%s'; output lost", (unsigned long long)o->seq, f->tmpdir);
-		fail(f, FANIN_FATAL);
-		return;
-	}
-	b->flen += (off_t)n;
 }
 
-/* Write and drop everything held for stream WHICH of job O. */
-static void flush_held(struct fanin *f, struct jobout *o, int which)
+/*
+ * Under f->mu: write the first N bytes held for stream WHICH of job O, then
+ * TN bytes at TAIL, and drop those N bytes.
+ */
+static void write_held(struct fanin *f, struct jobout *o, int which,
+		       uint64_t n, const char *tail, size_t tn)
 {
 	struct outbuf *b = &o->buf[which];
+	uint64_t left = n;
+	size_t skip = b->skip;
 
-	put_tagged(f, o, which, b->mem, b->len);
-	if (b->fd >= 0) {
-		char *chunk = xmalloc(COPY_CHUNK);
-		off_t off = 0;
+	if (n == 0 && tn == 0)
+		return;
+	em_start(f, which, o->seq);
+	for (struct block *k = b->head; k && left > 0; k = k->next) {
+		size_t len = k->len - skip;
 
-		while (off < b->flen) {
-			ssize_t r = pread(b->fd, chunk, COPY_CHUNK, off);
+		if (len > left)
+			len = (size_t)left;
+		em_bytes(f, o, which, k->data + skip, len);
+		left -= len;
+		skip = 0;
+	}
+	for (size_t i = b->enext; i < b->next && left > 0; i++) {
+		off_t len = b->ext[i].len < (off_t)left ? b->ext[i].len
+							 : (off_t)left;
 
-			if (r <= 0) {
-				warnerr("cannot read back output of job %llu",
-					(unsigned long long)o->seq);
-				fail(f, FANIN_FATAL);
+		write_spilled(f, o, which, b->ext[i].off, len);
+		left -= (uint64_t)len;
+	}
+	em_bytes(f, o, which, tail, tn);
+	em_flush(f);
+	ob_drop(f, b, n);
+}
+
+/* Under f->mu: free O's buffers and put it on the free list. */
+static void give_back(struct fanin *f, struct jobout *o)
+{
+	ob_free(f, &o->buf[0]);
+	ob_free(f, &o->buf[1]);
+	o->next = f->freelist;
+	f->freelist = o;
+}
+
+/* Under f->mu: write all of O and recycle it. */
+static void write_job(struct fanin *f, struct jobout *o)
+{
+	for (int which = 0; which < 2; which++) {
+		write_held(f, o, which, o->buf[which].len, NULL, 0);
+		/*
+		 * --line-buffer: a last line without a newline gets one, so
+		 * that the next job's line does not continue it.
+		 */
+		if (f->mode == OUT_LINE && !o->bol[which]) {
+			em_start(f, which, o->seq);
+			em_add(f, "\n", 1);
+			em_flush(f);
+		}
+	}
+	give_back(f, o);
+}
+
+/*
+ * Under f->mu: O, still running, is now the head. Write what it holds that
+ * may be shown (its stdout; under --line-buffer its whole lines) and let it
+ * write the rest as it comes.
+ */
+static void make_live(struct fanin *f, struct jobout *o)
+{
+	if (!f->stream_head || o->live)
+		return;
+	pthread_mutex_lock(&o->mu);
+	if (f->mode == OUT_LINE) {
+		write_held(f, o, 0, o->buf[0].nl_end, NULL, 0);
+		write_held(f, o, 1, o->buf[1].nl_end, NULL, 0);
+	} else {
+		write_held(f, o, 0, o->buf[0].len, NULL, 0);
+	}
+	o->live = true;
+	pthread_mutex_unlock(&o->mu);
+}
+
+/*
+ * Under f->mu: write the head and every finished job behind it, pass over
+ * skipped seqs, and make the first job still running live.
+ */
+static void advance(struct fanin *f)
+{
+	uint64_t before = f->next;
+
+	for (;;) {
+		struct jobout *o = f->ring[f->next & f->ringmask];
+
+		if (o && o->seq == f->next) {
+			if (!o->ended) {
+				make_live(f, o);
 				break;
 			}
-			put_tagged(f, o, which, chunk, (size_t)r);
-			off += r;
+			f->ring[f->next & f->ringmask] = NULL;
+			write_job(f, o);
+			f->next++;
+		} else if (f->skiphead < f->nskips &&
+			   f->skips[f->skiphead].lo == f->next) {
+			f->next = f->skips[f->skiphead++].hi;
+			if (f->skiphead == f->nskips)
+				f->skiphead = f->nskips = 0;
+		} else {
+			break;
 		}
-		free(chunk);
 	}
-	outbuf_free(f, b);
+	if (f->next != before && f->sched)
+		sched_set_head(f->sched, f->next);
+}
+
+/* Under f->mu: remember that SEQ has no output, merging neighbours. */
+static void skip_add(struct fanin *f, uint64_t seq)
+{
+	size_t lo = f->skiphead, hi = f->nskips;
+	bool join_prev, join_next;
+
+	/* The first range starting past SEQ. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->skips[mid].lo <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > f->skiphead && f->skips[lo - 1].hi > seq)
+		return;
+	join_prev = lo > f->skiphead && f->skips[lo - 1].hi == seq;
+	join_next = lo < f->nskips && f->skips[lo].lo == seq + 1;
+	if (join_prev && join_next) {
+		f->skips[lo - 1].hi = f->skips[lo].hi;
+		memmove(f->skips + lo, f->skips + lo + 1,
+			(f->nskips - lo - 1) * sizeof *f->skips);
+		f->nskips--;
+	} else if (join_prev) {
+		f->skips[lo - 1].hi++;
+	} else if (join_next) {
+		f->skips[lo].lo--;
+	} else {
+		if (f->nskips == f->skipcap) {
+			if (f->skiphead > 0) {
+				memmove(f->skips, f->skips + f->skiphead,
+					(f->nskips - f->skiphead) *
+					sizeof *f->skips);
+				f->nskips -= f->skiphead;
+				lo -= f->skiphead;
+				f->skiphead = 0;
+			} else {
+				f->skipcap = f->skipcap ? 2 * f->skipcap : 16;
+				f->skips = xrealloc(f->skips, f->skipcap *
+						    sizeof *f->skips);
+			}
+		}
+		memmove(f->skips + lo + 1, f->skips + lo,
+			(f->nskips - lo) * sizeof *f->skips);
+		f->skips[lo].lo = seq;
+		f->skips[lo].hi = seq + 1;
+		f->nskips++;
+	}
+}
+
+/* Under f->mu: double the ring, keeping every job at its seq. */
+static void ring_grow(struct fanin *f)
+{
+	size_t cap = 2 * (f->ringmask + 1);
+	struct jobout **ring = xcalloc(cap, sizeof *ring);
+
+	for (size_t i = 0; i <= f->ringmask; i++)
+		if (f->ring[i])
+			ring[f->ring[i]->seq & (cap - 1)] = f->ring[i];
+	free(f->ring);
+	f->ring = ring;
+	f->ringmask = cap - 1;
 }
 
 struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
@@ -216,98 +717,82 @@ struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
 
 	pthread_mutex_lock(&f->mu);
 	o = f->freelist;
-	if (o)
+	if (o) {
 		f->freelist = o->next;
-	pthread_mutex_unlock(&f->mu);
-	if (!o)
-		o = xmalloc(sizeof *o);
-	memset(o, 0, sizeof *o);
+	} else {
+		o = xcalloc(1, sizeof *o);
+		pthread_mutex_init(&o->mu, NULL);
+	}
 	o->seq = seq;
-	o->tag = tag;
-	o->taglen = taglen;
-	o->buf[0].fd = o->buf[1].fd = -1;
+	o->tag = NULL;
+	o->taglen = 0;
+	if (tag) {
+		/* The job's record may be freed before its output is written. */
+		if (taglen + 1 > o->tagcap) {
+			o->tagcap = taglen + 1;
+			o->tagbuf = xrealloc(o->tagbuf, o->tagcap);
+		}
+		memcpy(o->tagbuf, tag, taglen);
+		o->tagbuf[taglen] = '\0';
+		o->tag = o->tagbuf;
+		o->taglen = taglen;
+	}
+	o->live = o->ended = false;
 	o->bol[0] = o->bol[1] = true;
+	o->next = NULL;
+	if (f->keep_order && seq >= f->next) {
+		while (seq - f->next > f->ringmask)
+			ring_grow(f);
+		f->ring[seq & f->ringmask] = o;
+		if (seq == f->next)
+			make_live(f, o);
+	}
+	pthread_mutex_unlock(&f->mu);
 	return o;
 }
 
-static void give_back(struct fanin *f, struct jobout *o)
+/* Under f->mu or as O's only user: pass on whole lines, hold the rest. */
+static void put_lines(struct fanin *f, struct jobout *o, int which,
+		      const char *buf, size_t n)
 {
-	outbuf_free(f, &o->buf[0]);
-	outbuf_free(f, &o->buf[1]);
-	o->next = f->freelist;
-	f->freelist = o;
+	struct outbuf *b = &o->buf[which];
+	const char *nl = memrchr(buf, '\n', n);
+	size_t k = nl ? (size_t)(nl - buf) + 1 : 0;
+	uint64_t upto = nl ? b->len : b->nl_end;
+
+	if (upto > 0 || k > 0) {
+		pthread_mutex_lock(&f->mu);
+		write_held(f, o, which, upto, buf, k);
+		pthread_mutex_unlock(&f->mu);
+	}
+	hold(f, o, which, buf + k, n - k);
 }
 
 void fanin_data(struct fanin *f, struct jobout *o, int which,
 		const char *buf, size_t n)
 {
-	if (f->mode == OUT_LINE && !f->keep_order) {
-		const char *nl = NULL;
-
-		/* Pass on every complete line now; hold the partial one. */
-		for (size_t i = n; i > 0; i--)
-			if (buf[i - 1] == '\n') {
-				nl = buf + i - 1;
-				break;
-			}
-		if (!nl) {
+	/* Nowhere to go: keep reading so the job is not stuck, but drop. */
+	if (n == 0 || is_dead(f, which) || o->buf[which].lost)
+		return;
+	if (f->keep_order) {
+		pthread_mutex_lock(&o->mu);
+		if (!o->live) {
 			hold(f, o, which, buf, n);
+			pthread_mutex_unlock(&o->mu);
 			return;
 		}
+		pthread_mutex_unlock(&o->mu);
+	}
+	if (f->mode == OUT_LINE) {
+		put_lines(f, o, which, buf, n);
+	} else if (!f->keep_order || which == 1) {
+		hold(f, o, which, buf, n);
+	} else {
+		/* The live head's stdout: straight out. */
 		pthread_mutex_lock(&f->mu);
-		flush_held(f, o, which);
-		put_tagged(f, o, which, buf, (size_t)(nl - buf) + 1);
+		write_held(f, o, 0, o->buf[0].len, buf, n);
 		pthread_mutex_unlock(&f->mu);
-		hold(f, o, which, nl + 1, n - (size_t)(nl - buf) - 1);
-		return;
 	}
-	if (f->stream_head &&
-	    atomic_load_explicit(&f->next, memory_order_acquire) == o->seq) {
-		/* The head of the order: no reason to wait. */
-		pthread_mutex_lock(&f->mu);
-		if (!o->live) {
-			flush_held(f, o, 0);
-			flush_held(f, o, 1);
-			o->live = true;
-		}
-		put_tagged(f, o, which, buf, n);
-		pthread_mutex_unlock(&f->mu);
-		return;
-	}
-	hold(f, o, which, buf, n);
-}
-
-/* Under the lock: write all of O and recycle it. */
-static void write_job(struct fanin *f, struct jobout *o)
-{
-	for (int which = 0; which < 2; which++) {
-		/*
-		 * --line-buffer holds only what follows the last newline: a
-		 * last line without one gets one, so that the next job's
-		 * line does not continue it.
-		 */
-		bool partial = f->mode == OUT_LINE && !f->keep_order &&
-			       (o->buf[which].len > 0 || o->buf[which].flen > 0);
-
-		flush_held(f, o, which);
-		if (partial)
-			put(f, which + 1, "\n", 1, o->seq);
-	}
-	give_back(f, o);
-}
-
-/* Under the lock: write the head and every finished job behind it. */
-static void advance(struct fanin *f)
-{
-	uint64_t next = atomic_load(&f->next);
-	struct jobout *o;
-
-	while ((o = f->ring[next & f->ringmask]) != NULL && o->seq == next) {
-		f->ring[next & f->ringmask] = NULL;
-		write_job(f, o);
-		next++;
-	}
-	atomic_store_explicit(&f->next, next, memory_order_release);
 }
 
 void fanin_end(struct fanin *f, struct jobout *o)
@@ -316,54 +801,82 @@ void fanin_end(struct fanin *f, struct jobout *o)
 	if (!f->keep_order) {
 		write_job(f, o);
 	} else {
-		uint64_t before = atomic_load(&f->next);
-
-		f->ring[o->seq & f->ringmask] = o;
-		if (o->seq == before)
+		o->ended = true;
+		if (o->seq == f->next)
 			advance(f);
-		if (atomic_load(&f->next) != before && f->sched)
-			sched_set_head(f->sched, atomic_load(&f->next));
 	}
 	pthread_mutex_unlock(&f->mu);
 }
 
 void fanin_skip(struct fanin *f, uint64_t seq)
 {
-	fanin_end(f, fanin_begin(f, seq, NULL, 0));
+	if (!f->keep_order)
+		return;
+	pthread_mutex_lock(&f->mu);
+	if (seq >= f->next) {
+		skip_add(f, seq);
+		if (seq == f->next)
+			advance(f);
+	}
+	pthread_mutex_unlock(&f->mu);
 }
 
 void fanin_discard(struct fanin *f, struct jobout *o)
 {
 	pthread_mutex_lock(&f->mu);
+	if (f->keep_order && f->ring[o->seq & f->ringmask] == o)
+		f->ring[o->seq & f->ringmask] = NULL;
 	give_back(f, o);
 	pthread_mutex_unlock(&f->mu);
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	uint64_t x = (*(struct jobout *const *)a)->seq;
+	uint64_t y = (*(struct jobout *const *)b)->seq;
+
+	return x < y ? -1 : x > y;
 }
 
 void fanin_finish(struct fanin *f)
 {
 	pthread_mutex_lock(&f->mu);
 	if (f->keep_order) {
-		for (;;) {
-			struct jobout *first = NULL;
+		/* Jobs never started leave gaps: the rest goes out in order. */
+		struct jobout **left = xmalloc((f->ringmask + 1) * sizeof *left);
+		size_t n = 0;
 
-			/* Jobs never started leave gaps: take the oldest left. */
-			for (size_t i = 0; i <= f->ringmask; i++) {
-				struct jobout *o = f->ring[i];
-
-				if (o && (!first || o->seq < first->seq))
-					first = o;
-			}
-			if (!first)
-				break;
-			atomic_store(&f->next, first->seq);
-			advance(f);
+		for (size_t i = 0; i <= f->ringmask; i++)
+			if (f->ring[i])
+				left[n++] = f->ring[i];
+		qsort(left, n, sizeof *left, by_seq);
+		for (size_t i = 0; i < n; i++) {
+			f->ring[left[i]->seq & f->ringmask] = NULL;
+			write_job(f, left[i]);
 		}
+		free(left);
+		free(f->ring);
+		free(f->skips);
+		f->ring = NULL;
+		f->skips = NULL;
+		f->keep_order = false;
 	}
 	while (f->freelist) {
 		struct jobout *o = f->freelist;
 
 		f->freelist = o->next;
+		pthread_mutex_destroy(&o->mu);
+		free(o->tagbuf);
 		free(o);
 	}
+	free(f->iov);
+	free(f->stage);
+	free(f->rbuf);
+	f->iov = NULL;
+	f->stage = NULL;
+	f->rbuf = NULL;
+	if (f->spillfd >= 0)
+		close(f->spillfd);
+	f->spillfd = -1;
 	pthread_mutex_unlock(&f->mu);
 }

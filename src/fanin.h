@@ -5,14 +5,15 @@
  * they reach fanout's stdout/stderr according to the mode:
  *   grouped (default)  a job's stdout in one piece, then its stderr, when it
  *                      ends; under -k in input order, the oldest unfinished
- *                      job streaming live while the others wait;
- *   --line-buffer      whole lines as they complete, from any job;
+ *                      job's stdout streaming live while the others wait;
+ *   --line-buffer      whole lines as they complete, from any job; under -k
+ *                      only the oldest unfinished job's, live;
  *   --tag              every line prefixed with the record and a tab.
  * (-u needs nothing here: the jobs hold fanout's descriptors themselves.)
  *
  * Held output counts against one memory budget; past it a job's output goes
- * to an unlinked temp file in $TMPDIR. Write errors are remembered: EPIPE as
- * "closed", anything else as fatal, for the exit status.
+ * to one shared, unlinked temp file in $TMPDIR. Write errors are remembered:
+ * EPIPE as "closed", anything else as fatal, for the exit status.
  */
 #ifndef FANOUT_FANIN_H
 #define FANOUT_FANIN_H
@@ -26,22 +27,36 @@
 
 #include "cli.h"
 
-/* One stream's held bytes: memory first, then the spill file. */
+struct block;
+struct iovec;
+
+/* A stretch of the spill file. */
+struct extent {
+	off_t off, len;
+};
+
+/* One stream's held bytes: memory blocks first, then spill file extents. */
 struct outbuf {
-	char *mem;
-	size_t len, cap;
-	int fd;                 /* spill file or -1 */
-	off_t flen;
+	struct block *head, *tail;
+	size_t skip;            /* bytes of head already written */
+	uint64_t len;           /* bytes held, memory and file */
+	uint64_t nl_end;        /* --line-buffer: held bytes up to the last \n */
+	struct extent *ext;     /* ext[enext..next) are held, in order */
+	size_t enext, next, extcap;
+	bool lost;              /* could not be held: dropped, said so */
 };
 
 /* One job's output while it runs and until it is written. */
 struct jobout {
 	uint64_t seq;
-	const char *tag;        /* the record for --tag, or NULL */
-	size_t taglen;
+	char *tag;              /* copy of the record for --tag, or NULL */
+	size_t taglen, tagcap;
+	char *tagbuf;
+	pthread_mutex_t mu;     /* -k: buf and live, vs the head moving */
 	struct outbuf buf[2];   /* [0] stdout, [1] stderr */
 	bool live;              /* -k: at the head, streaming */
-	bool bol[2];            /* --tag: the next byte starts a line */
+	bool ended;             /* -k: waiting for its turn */
+	bool bol[2];            /* the last byte written was \n (or none) */
 	struct jobout *next;    /* fanin's free list */
 };
 
@@ -53,31 +68,53 @@ enum fanin_error {
 
 struct sched;
 
+/* Sequence numbers [lo, hi) that will never have output (-k). */
+struct seqrange {
+	uint64_t lo, hi;
+};
+
 struct fanin {
-	pthread_mutex_t mu;
+	pthread_mutex_t mu;     /* all writes to fd 1 and 2; the order */
 	enum out_mode mode;
 	bool keep_order;
 	bool stream_head;       /* -k: may the head job stream live */
-	_Atomic uint64_t next;  /* -k: the next seq to write */
-	struct jobout **ring;   /* -k: finished jobs waiting for their turn */
+	uint64_t next;          /* -k: the next seq to write */
+	struct jobout **ring;   /* -k: begun, not yet written, by seq */
 	size_t ringmask;
+	struct seqrange *skips; /* -k: skipped seqs ahead of next, sorted */
+	size_t skiphead, nskips, skipcap;
 	struct sched *sched;    /* told when the head moves */
 	size_t budget;
-	_Atomic size_t used;
+	_Atomic size_t used;    /* bytes of memory blocks held */
 	const char *tmpdir;
+	pthread_mutex_t spillmu;/* the spill file's size and live bytes */
+	int spillfd;            /* -1 until first needed */
+	off_t spillend, spilllive;
+
+	/* Gathered output, written with writev; under mu. */
+	int efd;
+	uint64_t eseq;
+	struct iovec *iov;
+	int niov, stiov;
+	char *stage;            /* tags and short pieces, copied */
+	size_t stlen;
+	char *rbuf;             /* spill read-back */
+
+	_Atomic bool dead[2];   /* fd 1 / fd 2 failed: drop what goes there */
 	_Atomic int error;      /* enum fanin_error */
 	void (*on_error)(void); /* called once on the first write error */
 	struct jobout *freelist;
 };
 
 /*
- * Set up for options O. WINDOW: how far past the head a job can be, under -k.
- * ON_ERROR runs once, from a worker, on the first write error.
+ * Set up for options O. WINDOW: how far past the head a job can be, under -k
+ * (a hint: the order grows past it if need be). ON_ERROR runs once, from a
+ * worker, on the first write error.
  */
 void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 		struct sched *s, void (*on_error)(void));
 
-/* A job's output record, empty, for job SEQ (TAG may be NULL). */
+/* A job's output record, empty, for job SEQ (TAG may be NULL; it is copied). */
 struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
 			   size_t taglen);
 
@@ -94,7 +131,10 @@ void fanin_discard(struct fanin *f, struct jobout *o);
 /* -k: job SEQ will never produce output (skipped): let the order pass it. */
 void fanin_skip(struct fanin *f, uint64_t seq);
 
-/* The run is over: write whatever -k still holds, in order, gaps or not. */
+/*
+ * The run is over: write whatever -k still holds, in order, gaps or not,
+ * and free everything.
+ */
 void fanin_finish(struct fanin *f);
 
 /* The first write error, or FANIN_OK. */
