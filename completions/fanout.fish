@@ -60,7 +60,7 @@ complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records p
 complete -c fanout -n __fanout_in_options -l batch-timeout -x -d 'Run a partial batch once its first record waited DUR'
 complete -c fanout -n __fanout_in_options -l breaker -x -d 'Stop starting jobs after N failures in a row'
 complete -c fanout -n __fanout_in_options -l breaker-cooldown -x -d 'Wait DUR before a probe job (default 30s)'
-complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Output kept in memory before spilling to TMPDIR (default 64M)'
+complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Output kept in memory before spilling to TMPDIR (default 16M)'
 complete -c fanout -n __fanout_in_options -l burst -x -d 'With --rate, up to B starts at once (default 1)'
 complete -c fanout -n __fanout_in_options -s d -l delimiter -x -d 'Records end with the byte DELIM'
 complete -c fanout -n __fanout_in_options -l dry-run -d 'Print each command instead of running it'

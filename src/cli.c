@@ -42,7 +42,7 @@ static const struct optdef optdefs[] = {
 	{ "batch-timeout", 0, O_BATCH_TIMEOUT, "DUR", "run a partial batch once its first record waited DUR" },
 	{ "breaker", 0, O_BREAKER, "N", "stop starting jobs after N failures in a row" },
 	{ "breaker-cooldown", 0, O_BREAKER_COOLDOWN, "DUR", "wait DUR before a probe job (default 30s)" },
-	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "output kept in memory before spilling to TMPDIR (default 64M)" },
+	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "output kept in memory before spilling to TMPDIR (default 16M)" },
 	{ "burst", 0, O_BURST, "B", "with --rate, up to B starts at once (default 1)" },
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with the byte DELIM (\\n, \\t, \\0, \\\\ or one character)" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
@@ -332,7 +332,7 @@ void cli_parse(struct opts *o, int argc, char **argv)
 	o->delim = '\n';
 	o->batch = 1;
 	o->kill_after_ns = 2 * NS_PER_SEC;
-	o->buffer_size = 64u << 20;
+	o->buffer_size = 16u << 20;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -164,7 +164,13 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&r->poolmu, NULL);
 	pthread_cond_init(&r->pooldone, NULL);
 
-	sched_init(&r->sched, r->maxworkers, 256 + 16 * (size_t)o.jobs);
+	/*
+	 * Enough queued jobs to keep every worker busy; fewer when each
+	 * carries a whole batch of records, so that memory stays small.
+	 */
+	sched_init(&r->sched, r->maxworkers,
+		   o.batch > 1 ? 16 + 4 * (size_t)o.jobs
+			       : 256 + 16 * (size_t)o.jobs);
 	sched_set_workers(&r->sched, o.jobs);
 	if (o.keep_order)
 		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;

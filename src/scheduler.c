@@ -48,6 +48,7 @@ void sched_init(struct sched *s, int maxworkers, size_t cap)
 		if (deque_init(&s->dq[i], DEQUE_CAP) != 0)
 			die(EXIT_FATAL, "out of memory");
 	atomic_init(&s->active, 0);
+	atomic_init(&s->used, 0);
 }
 
 void sched_release(struct sched *s)
@@ -196,10 +197,13 @@ static struct job *take_top(struct deque *d)
 	return NULL;
 }
 
-/* Steal from the other workers' deques, starting at a random victim. */
+/*
+ * Steal from the other workers' deques, starting at a random victim. Only
+ * slots that ever had a worker can hold jobs.
+ */
 static struct job *steal(struct sched *s, int slot, unsigned *rng)
 {
-	int n = s->nslots;
+	int n = atomic_load_explicit(&s->used, memory_order_relaxed);
 	struct job *j;
 
 	*rng = *rng * 1103515245u + 12345u;
@@ -212,6 +216,17 @@ static struct job *steal(struct sched *s, int slot, unsigned *rng)
 	return NULL;
 }
 
+/* Under the lock: does any deque hold a job (pushes need the lock)? */
+static bool deques_hold_jobs(struct sched *s)
+{
+	int n = atomic_load_explicit(&s->used, memory_order_relaxed);
+
+	for (int i = 0; i < n; i++)
+		if (deque_size(&s->dq[i]) > 0)
+			return true;
+	return false;
+}
+
 struct job *sched_next(struct sched *s, int slot)
 {
 	unsigned rng = (unsigned)slot * 2654435761u + 1;
@@ -222,7 +237,12 @@ struct job *sched_next(struct sched *s, int slot)
 
 		if (slot >= atomic_load(&s->active))
 			return NULL;
-		if ((j = take_top(&s->dq[slot])) != NULL)
+		/*
+		 * Deques hold older jobs than the injector: drain them first,
+		 * ours then the others', so that jobs start in input order.
+		 */
+		if ((j = take_top(&s->dq[slot])) != NULL ||
+		    (j = steal(s, slot, &rng)) != NULL)
 			return j;
 
 		pthread_mutex_lock(&s->mu);
@@ -244,22 +264,19 @@ struct job *sched_next(struct sched *s, int slot)
 			pthread_mutex_unlock(&s->mu);
 			return j;
 		}
-		pthread_mutex_unlock(&s->mu);
-
-		if ((j = steal(s, slot, &rng)) != NULL)
-			return j;
-
-		pthread_mutex_lock(&s->mu);
-		if (s->stopped || (s->closed && atomic_load(&s->pending) == 0)) {
+		if (s->closed && atomic_load(&s->pending) == 0) {
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
 		/*
-		 * Sleep only if nothing arrived since we looked; a submit,
-		 * a retry, a push by a busy worker or the end wakes us.
+		 * Sleep only if nothing is there to take: deques are filled
+		 * under this lock, so none can fill behind our back; a
+		 * submit, a retry, a push by a busy worker or the end wakes
+		 * us.
 		 */
-		if (s->count == 0 || (s->window &&
-		    s->ring[s->head]->seq >= s->head_seq + s->window)) {
+		if ((s->count == 0 || (s->window &&
+		     s->ring[s->head]->seq >= s->head_seq + s->window)) &&
+		    !deques_hold_jobs(s)) {
 			s->idle++;
 			if (wake) {
 				struct timespec ts = {
@@ -328,6 +345,8 @@ void sched_kick(struct sched *s)
 void sched_set_workers(struct sched *s, int n)
 {
 	atomic_store(&s->active, n);
+	if (n > atomic_load(&s->used))
+		atomic_store(&s->used, n);
 }
 
 void sched_set_head(struct sched *s, uint64_t seq)

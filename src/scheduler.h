@@ -37,6 +37,7 @@ struct sched {
 	int nslots;                     /* deques, one per possible worker */
 	struct deque *dq;
 	_Atomic int active;             /* workers sharing the injector */
+	_Atomic int used;               /* slots that ever had a worker */
 };
 
 /* Set up for at most MAXWORKERS workers; injector of CAP jobs. */

@@ -56,10 +56,21 @@ void spawn_setup(void)
 }
 
 /*
+ * ThreadSanitizer turns vfork into fork, so the child's memory is a copy and
+ * a failed exec's errno must come back through a close-on-exec pipe (xe's
+ * and git's way); everywhere else the shared variable does it for free.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define ERRNO_PIPE 1
+#else
+#define ERRNO_PIPE 0
+#endif
+
+/*
  * The child between vfork and exec. Only system calls: no malloc, no stdio,
  * no locks, and nothing written to memory but *errp.
  */
-static void child(const struct spawn_req *r, volatile int *errp)
+static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 {
 	sigset_t none;
 
@@ -81,17 +92,33 @@ static void child(const struct spawn_req *r, volatile int *errp)
 	execve(r->path, r->argv, r->envp);
 fail:
 	*errp = errno;
-	_exit(errno == ENOENT ? 127 : 126);
+	if (errfd >= 0) {
+		int e = errno;
+
+		(void)write(errfd, &e, sizeof e);
+	}
+	_exit(*errp == ENOENT ? 127 : 126);
 }
 
 pid_t spawn_start(const struct spawn_req *r)
 {
 	volatile int err = 0;
+	int ep[2] = { -1, -1 };
 	pid_t pid;
 
+	if (ERRNO_PIPE && pipe2(ep, O_CLOEXEC) < 0)
+		return -1;
 	pid = vfork();
 	if (pid == 0)
-		child(r, &err);
+		child(r, &err, ep[1]);
+	if (ERRNO_PIPE) {
+		int e;
+
+		close(ep[1]);
+		if (pid > 0 && read(ep[0], &e, sizeof e) == (ssize_t)sizeof e)
+			err = e;
+		close(ep[0]);
+	}
 	if (pid < 0)
 		return -1;
 	if (err) {
