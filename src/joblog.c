@@ -80,13 +80,18 @@ struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 	off_t end;
 	int fd;
 
-	/* Read access only to check the last byte: not required. */
+	/*
+	 * As in GNU parallel, a new run replaces the log and a resumed one
+	 * adds to it. Read access only to check the last byte: not required.
+	 */
+	int flags = O_CREAT | O_APPEND | O_CLOEXEC | (resume ? 0 : O_TRUNC);
+
 	if (strcmp(path, "-") == 0)
 		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	else
-		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		fd = open(path, O_RDWR | flags, 0666);
 	if (fd < 0 && errno == EACCES)
-		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+		fd = open(path, O_WRONLY | flags, 0666);
 	if (fd < 0)
 		die(EXIT_USAGE, "cannot open job log '%s': %s", path,
 		    strerror(errno));

@@ -78,11 +78,14 @@ log_col() {
 	[ "$(log_col l2 7 | tr '\n' ' ')" = "1 0 " ]
 }
 
-@test "joblog: appends to an existing log without a second header" {
+@test "joblog: a new run replaces the log, a resumed one adds to it" {
 	fanout --joblog l true ::: a b
 	fanout --joblog l true ::: c
 	[ "$(grep -c '^Seq' l)" -eq 1 ]
-	[ "$(tail -n +2 l | wc -l)" -eq 3 ]
+	[ "$(tail -n +2 l | wc -l)" -eq 1 ]
+	fanout --joblog l --resume true ::: c d
+	[ "$(grep -c '^Seq' l)" -eq 1 ]
+	[ "$(tail -n +2 l | cut -f1 | tr '\n' ' ')" = "1 2 " ]
 }
 
 @test "joblog: - is standard output, as in GNU parallel" {
