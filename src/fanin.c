@@ -68,7 +68,7 @@ void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 	f->mode = o->out;
 	f->keep_order = o->keep_order;
 	/* A job that may run again must not have shown anything yet. */
-	f->stream_head = o->keep_order && o->retries == 0;
+	f->stream_head = o->keep_order;
 	f->next = 1;
 	if (o->keep_order) {
 		size_t cap = 64;
@@ -600,7 +600,7 @@ static void write_job(struct fanin *f, struct jobout *o)
  */
 static void make_live(struct fanin *f, struct jobout *o)
 {
-	if (!f->stream_head || o->live)
+	if (!f->stream_head || o->live || o->hold)
 		return;
 	pthread_mutex_lock(&o->mu);
 	if (f->mode == OUT_LINE) {
@@ -710,8 +710,8 @@ static void ring_grow(struct fanin *f)
 	f->ringmask = cap - 1;
 }
 
-struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
-			   size_t taglen)
+static struct jobout *begin(struct fanin *f, uint64_t seq, const char *tag,
+			    size_t taglen, bool hold)
 {
 	struct jobout *o;
 
@@ -738,6 +738,7 @@ struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
 		o->taglen = taglen;
 	}
 	o->live = o->ended = false;
+	o->hold = hold;
 	o->bol[0] = o->bol[1] = true;
 	o->next = NULL;
 	if (f->keep_order && seq >= f->next) {
@@ -749,6 +750,18 @@ struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
 	}
 	pthread_mutex_unlock(&f->mu);
 	return o;
+}
+
+struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
+			   size_t taglen)
+{
+	return begin(f, seq, tag, taglen, false);
+}
+
+struct jobout *fanin_begin_retryable(struct fanin *f, uint64_t seq,
+				     const char *tag, size_t taglen)
+{
+	return begin(f, seq, tag, taglen, true);
 }
 
 /* Under f->mu or as O's only user: pass on whole lines, hold the rest. */

@@ -55,6 +55,7 @@ struct jobout {
 	pthread_mutex_t mu;     /* -k: buf and live, vs the head moving */
 	struct outbuf buf[2];   /* [0] stdout, [1] stderr */
 	bool live;              /* -k: at the head, streaming */
+	bool hold;              /* -k: may run again: never stream it */
 	bool ended;             /* -k: waiting for its turn */
 	bool bol[2];            /* the last byte written was \n (or none) */
 	struct jobout *next;    /* fanin's free list */
@@ -117,6 +118,14 @@ void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 /* A job's output record, empty, for job SEQ (TAG may be NULL; it is copied). */
 struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,
 			   size_t taglen);
+
+/*
+ * fanin_begin() for an attempt that may fail and run again (--retries):
+ * under -k its output is kept back even at the head, since only the last
+ * attempt's output is written.
+ */
+struct jobout *fanin_begin_retryable(struct fanin *f, uint64_t seq,
+				     const char *tag, size_t taglen);
 
 /* Bytes read from the job's stdout (WHICH 0) or stderr (WHICH 1). */
 void fanin_data(struct fanin *f, struct jobout *o, int which,

@@ -427,7 +427,11 @@ static void run_job(struct worker *w, struct job *j)
 			free(msg);
 		}
 		set_env(w, j->seq);
-		jo = fanin_begin(&r->fanin, j->seq, tag, tag ? j->recs[0].len : 0);
+		jo = j->attempt < o->retries
+		     ? fanin_begin_retryable(&r->fanin, j->seq, tag,
+					     tag ? j->recs[0].len : 0)
+		     : fanin_begin(&r->fanin, j->seq, tag,
+				   tag ? j->recs[0].len : 0);
 		atomic_fetch_add(&r->running, 1);
 		pump(w, path, argv, jo, &oc);
 		atomic_fetch_sub(&r->running, 1);

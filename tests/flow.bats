@@ -184,3 +184,15 @@ within_bucket() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(seq 20 | paste -d' ' - -)" ]
 }
+
+@test "-k with --retries: the last attempt at the head streams live" {
+	"$FANOUT" -k --retries 1 --retry-delay 10ms sh -c \
+		'if [ -e tried ]; then echo live; sleep 431.5; else touch tried; echo hidden; exit 1; fi' \
+		::: x > out 2> err 3>&- &
+	pid=$!
+	wait_for_lines out 1 10
+	[ "$(cat out)" = live ]
+	kill -TERM "$pid"
+	wait "$pid" || true
+	no_process 'sleep 431.5'
+}
