@@ -27,15 +27,14 @@
  * each placeholder becomes a reference to one, "${N}". The shell never
  * parses the result of a parameter expansion as code, so a value cannot run
  * whatever it holds. Only the quoting of the reference depends on where the
- * placeholder stands, which a small lexer works out at compile time:
+ * placeholder stands, which the lexer of shlex.c works out at compile time:
  *   unquoted        "${1}"      one word, no splitting or globbing
  *   in "..."        ${1}        already quoted
  *   in '...'        '"${1}"'    leave the single quotes, reference, reenter
- * The lexer follows backslashes, '...', "...", $(...), `...` and comments;
- * where it would misjudge (here-documents, case patterns inside $(...)) the
- * value still cannot run, it may only come out split or with quotes shown.
- * Only a template that evaluates the value itself (eval {}, sh -c {}, bash
- * arithmetic) runs it, as the user asked.
+ * Where the lexer would misjudge, the value still cannot run, it may only
+ * come out split or with quotes shown. Only a template that evaluates the
+ * value itself (eval {}, sh -c {}, bash arithmetic) runs it, as the user
+ * asked.
  * In a batch one placeholder refers to every record's value: "${1}" "${2}"
  * unquoted, ${1} ${2} (one word) inside quotes.
  */
@@ -45,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shlex.h"
 #include "util.h"
 
 enum ph {
@@ -61,13 +61,6 @@ enum ph {
 
 #define IS_RECORD_PH(k) ((k) >= PH_REC && (k) <= PH_BASENOEXT)
 
-/* Lexical context of a placeholder in a shell template. */
-enum ctx {
-	CTX_BARE,
-	CTX_DQ,
-	CTX_SQ,
-};
-
 /* Decimal digits of a uint64_t: the bound used for {#} and {%}. */
 #define NUM_MAX 20
 
@@ -81,7 +74,7 @@ enum ctx {
 
 struct piece {
 	unsigned char kind;     /* enum ph */
-	unsigned char ctx;      /* shell: enum ctx */
+	unsigned char ctx;      /* shell: enum shlex_ctx */
 	unsigned char slot;     /* shell: which of a record's values */
 	size_t off, len;        /* PH_LIT: bytes of the word's text */
 };
@@ -151,7 +144,7 @@ static void add_piece(struct piece **p, size_t *np, size_t *cap,
 		*p = xrealloc(*p, *cap * sizeof **p);
 	}
 	(*p)[*np].kind = (unsigned char)kind;
-	(*p)[*np].ctx = CTX_BARE;
+	(*p)[*np].ctx = SHLEX_BARE;
 	(*p)[*np].slot = 0;
 	(*p)[*np].off = off;
 	(*p)[*np].len = len;
@@ -189,181 +182,36 @@ static void split_word(struct tmpl_word *w, const char *repl)
 }
 
 /*
- * A minimal sh lexer: enough to know whether a point of the script is
- * unquoted, in '...' or in "...". Command substitutions open a new quoting
- * level, hence the stack of frames.
- */
-enum { Q_NONE, Q_SQ, Q_DQ };
-enum { F_TOP, F_PAREN, F_BQ };
-#define LEX_DEPTH 32
-
-struct lexer {
-	struct {
-		unsigned char q, kind;
-		unsigned paren;
-	} f[LEX_DEPTH];
-	int top;
-	bool esc, comment, wordstart, overflow;
-};
-
-static void lex_push(struct lexer *L, int kind)
-{
-	if (L->top == LEX_DEPTH - 1) {
-		L->overflow = true;
-		return;
-	}
-	L->top++;
-	L->f[L->top].q = Q_NONE;
-	L->f[L->top].kind = (unsigned char)kind;
-	L->f[L->top].paren = 0;
-	L->wordstart = true;
-}
-
-static void lex_pop(struct lexer *L)
-{
-	if (L->top > 0)
-		L->top--;
-	L->wordstart = false;
-}
-
-/* Consume the character(s) at S (N left); returns how many. */
-static size_t lex_step(struct lexer *L, const char *s, size_t n)
-{
-	unsigned char *q = &L->f[L->top].q;
-	int kind = L->f[L->top].kind;
-	char c = s[0];
-
-	if (L->esc) {
-		L->esc = false;
-		L->wordstart = false;
-		return 1;
-	}
-	if (L->comment) {
-		if (c == '\n') {
-			L->comment = false;
-			L->wordstart = true;
-		}
-		return 1;
-	}
-	/* A backquote ends at the next one whatever quotes lie between. */
-	if (c == '`' && kind == F_BQ) {
-		lex_pop(L);
-		return 1;
-	}
-	if (*q == Q_SQ) {
-		if (c == '\'')
-			*q = Q_NONE;
-		return 1;
-	}
-	if (c == '\\') {
-		L->esc = true;
-		return 1;
-	}
-	if (c == '`') {
-		lex_push(L, F_BQ);
-		return 1;
-	}
-	if (c == '$' && n > 1 && s[1] == '(') {
-		lex_push(L, F_PAREN);
-		return 2;
-	}
-	if (*q == Q_DQ) {
-		if (c == '"')
-			*q = Q_NONE;
-		return 1;
-	}
-	switch (c) {
-	case '\'':
-		*q = Q_SQ;
-		break;
-	case '"':
-		*q = Q_DQ;
-		break;
-	case '(':
-		if (kind == F_PAREN)
-			L->f[L->top].paren++;
-		break;
-	case ')':
-		if (kind == F_PAREN) {
-			if (L->f[L->top].paren == 0) {
-				lex_pop(L);
-				return 1;
-			}
-			L->f[L->top].paren--;
-		}
-		break;
-	case '#':
-		if (L->wordstart) {
-			L->comment = true;
-			return 1;
-		}
-		break;
-	}
-	L->wordstart = c != '\0' && strchr(" \t\n;&|()<>", c) != NULL;
-	return 1;
-}
-
-/* The quoting a reference needs at the lexer's current point. */
-static int lex_ctx(const struct lexer *L)
-{
-	if (L->comment)
-		return CTX_BARE;
-	switch (L->f[L->top].q) {
-	case Q_SQ:
-		return CTX_SQ;
-	case Q_DQ:
-		return CTX_DQ;
-	}
-	return CTX_BARE;
-}
-
-/*
  * Turn the split script W (text SRC) into the skeleton: literal bytes in
  * T->script, placeholders tagged with their context and value slot.
  */
 static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 				  struct tmpl_word *w, const char *src)
 {
-	struct lexer L;
-	char *out;
-	size_t len = 0, start = 0, i, j, np = 0;
+	struct shlex sx;
+	const char *err;
+	size_t start = 0, i, np = 0;
 	int slot_of[PH_COUNT];
 
-	memset(&L, 0, sizeof L);
-	L.wordstart = true;
 	for (i = 0; i < PH_COUNT; i++)
 		slot_of[i] = -1;
-	/* one spare byte per piece for a doubled backslash, one for the NUL */
-	out = xmalloc(w->litbytes + w->np + 1);
+	/* a reference drops or doubles at most one byte before it */
+	shlex_init(&sx, w->litbytes + w->np);
 	for (i = 0; i < w->np; i++) {
 		struct piece *p = &w->p[i];
-		int k = p->kind;
+		int k = p->kind, ctx = SHLEX_BARE;
 
 		if (k == PH_LIT) {
-			const char *s = src + p->off;
-
-			for (j = 0; j < p->len; )
-				j += lex_step(&L, s + j, p->len - j);
-			memcpy(out + len, s, p->len);
-			len += p->len;
+			shlex_lit(&sx, src + p->off, p->len);
 			continue;
 		}
-		if (IS_RECORD_PH(k) && L.esc) {
-			/*
-			 * A backslash would escape the reference's first
-			 * character. Unquoted, \{} meant a quoted "{", which
-			 * the reference already is: drop it. In "...", \{
-			 * keeps its backslash: double it so it stays one.
-			 */
-			if (lex_ctx(&L) == CTX_DQ)
-				out[len++] = '\\';
-			else
-				len--;
-		}
-		L.esc = false;
-		L.wordstart = false;
-		if (len > start)
-			w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, len - start };
+		if (IS_RECORD_PH(k))
+			ctx = shlex_ref(&sx);
+		else
+			shlex_gap(&sx);
+		if (sx.len > start)
+			w->p[np++] = (struct piece){ PH_LIT, 0, 0, start,
+						     sx.len - start };
 		w->p[np] = *p;
 		if (IS_RECORD_PH(k)) {
 			if (slot_of[k] < 0) {
@@ -371,22 +219,19 @@ static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 				pv->kinds[pv->nk++] = (unsigned char)k;
 			}
 			w->p[np].slot = (unsigned char)slot_of[k];
-			w->p[np].ctx = (unsigned char)lex_ctx(&L);
+			w->p[np].ctx = (unsigned char)ctx;
 			pv->nocc++;
 		}
 		np++;
-		start = len;
+		start = sx.len;
 	}
-	if (L.overflow) {
-		free(out);
-		return "shell template nests too deeply";
-	}
-	if (len > start)
-		w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, len - start };
-	out[len] = '\0';
+	err = shlex_finish(&sx, &t->script);
+	if (err)
+		return err;
+	if (sx.len > start)
+		w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, sx.len - start };
 	w->np = np;
-	w->litbytes = len;
-	t->script = out;
+	w->litbytes = sx.len;
 	return NULL;
 }
 
@@ -717,14 +562,14 @@ static void put_refs(struct argvbuf *ab, const struct piece *p, size_t nk,
 {
 	size_t i;
 
-	if (p->ctx == CTX_SQ)
+	if (p->ctx == SHLEX_SQ)
 		put(ab, "'\"", 2);
 	for (i = 0; i < nrec; i++) {
 		if (i)
 			put(ab, " ", 1);
-		put_ref(ab, 1 + i * nk + p->slot, p->ctx == CTX_BARE);
+		put_ref(ab, 1 + i * nk + p->slot, p->ctx == SHLEX_BARE);
 	}
-	if (p->ctx == CTX_SQ)
+	if (p->ctx == SHLEX_SQ)
 		put(ab, "\"'", 2);
 }
 
@@ -919,69 +764,4 @@ size_t tmpl_max_arg(const struct tmpl *t, size_t len)
 		break;
 	}
 	return max;
-}
-
-/* The characters sh never treats specially, so they need no quotes. */
-static bool is_safe(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || (c != '\0' && strchr("_@%+=:,./-", c));
-}
-
-/* Make room for N more bytes and the NUL. */
-static void grow(char **out, size_t len, size_t *cap, size_t n)
-{
-	if (*cap - len > n && *out)
-		return;
-	*cap = *cap * 2 > len + n + 1 ? *cap * 2 : len + n + 1;
-	if (*cap < 64)
-		*cap = 64;
-	*out = xrealloc(*out, *cap);
-}
-
-void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s)
-{
-	size_t n = strlen(s), i;
-	bool bare = n > 0;
-
-	for (i = 0; i < n && bare; i++)
-		bare = is_safe((unsigned char)s[i]);
-	if (bare) {
-		grow(out, *len, cap, n);
-		memcpy(*out + *len, s, n);
-		*len += n;
-		(*out)[*len] = '\0';
-		return;
-	}
-	/* worst case: every byte a quote, each becoming '\'' */
-	grow(out, *len, cap, 4 * n + 2);
-	(*out)[(*len)++] = '\'';
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\'') {
-			memcpy(*out + *len, "'\\''", 4);
-			*len += 4;
-		} else {
-			(*out)[(*len)++] = s[i];
-		}
-	}
-	(*out)[(*len)++] = '\'';
-	(*out)[*len] = '\0';
-}
-
-char *argv_render(char *const *argv)
-{
-	char *out = NULL;
-	size_t len = 0, cap = 0, i;
-
-	grow(&out, len, &cap, 0);
-	out[0] = '\0';
-	for (i = 0; argv[i]; i++) {
-		if (i) {
-			grow(&out, len, &cap, 1);
-			out[len++] = ' ';
-			out[len] = '\0';
-		}
-		shell_quote_append(&out, &len, &cap, argv[i]);
-	}
-	return out;
 }

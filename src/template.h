@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "shquote.h"	/* shell_quote_append(), argv_render() */
 
 enum tmpl_mode {
 	TMPL_LINE,
@@ -66,7 +67,10 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 /* Free what tmpl_compile() allocated. */
 void tmpl_release(struct tmpl *t);
 
+/* Start AB empty; it grows on the first tmpl_expand(). */
 void argvbuf_init(struct argvbuf *ab);
+
+/* Free AB's space. */
 void argvbuf_release(struct argvbuf *ab);
 
 /*
@@ -88,15 +92,5 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 size_t tmpl_base_cost(const struct tmpl *t);
 size_t tmpl_record_cost(const struct tmpl *t, size_t len);
 size_t tmpl_max_arg(const struct tmpl *t, size_t len);
-
-/*
- * Append S to OUT (a growing NUL-terminated string at *out, length *len,
- * capacity *cap) quoted for /bin/sh: unchanged when it is made only of safe
- * characters, else in single quotes. For -v, --dry-run and the job log.
- */
-void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s);
-
-/* ARGV as one shell-quoted line, malloc'd. */
-char *argv_render(char *const *argv);
 
 #endif
