@@ -1,5 +1,5 @@
 /*
- * fanin.c - grouping, ordering, tagging and spilling of jobs' output.
+ * fanin.c - grouping, ordering and tagging of jobs' output.
  *
  * Invariants:
  * - Every write to fanout's fd 1 and 2 happens under f->mu, so two jobs'
@@ -7,11 +7,8 @@
  *   iovec list (tags and short pieces copied into a staging buffer, large
  *   ones pointed at where they lie) and written with writev. The gathered
  *   list is always flushed before the bytes it points at are dropped.
- * - A stream's held bytes are memory blocks followed by extents of the one
- *   shared spill file. Once a stream spills, the rest of what it holds goes
- *   to the file too, so the order is always memory first, then file.
- *   Memory blocks count against the budget; a freed extent is punched out of
- *   the file, and the file is cut back to nothing when it holds no live byte.
+ * - A job's held bytes are in its two outbufs (outbuf.c), sharing f->store:
+ *   memory within the budget, then the spill file.
  * - Under -k, the ring maps seq -> jobout from fanin_begin until the job is
  *   written; f->next is the oldest seq not yet written, and nothing behind
  *   it is written before it. When next reaches a job still running, that
@@ -19,27 +16,22 @@
  *   --line-buffer, written at once) and from then on writes as it reads.
  *   A job not live is touched by its worker and by whoever moves the head,
  *   so its buffers are under its own o->mu; a live job only by its worker.
- * - Lock order: f->mu, then o->mu, then f->spillmu.
+ * - Lock order: f->mu, then o->mu, then f->store.mu.
  */
 #define _GNU_SOURCE
 #include "fanin.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "progress.h"
 #include "scheduler.h"
 #include "util.h"
 
-#define BLK_MIN (4 * 1024)              /* first block of a stream */
-#define BLK_MAX (1024 * 1024)           /* blocks double up to this */
 #define STAGE_SIZE (64 * 1024)
 #define SMALL 512                       /* pieces up to this are copied */
 #define READ_BACK (256 * 1024)
@@ -49,22 +41,13 @@
 #define NIOV 1024
 #endif
 
-struct block {
-	struct block *next;
-	size_t len, cap;
-	char data[];
-};
-
 static const char *const stream_name[2] = { "stdout", "stderr" };
 
 void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 		struct sched *s, void (*on_error)(void))
 {
-	const char *t = getenv("TMPDIR");
-
 	memset(f, 0, sizeof *f);
 	pthread_mutex_init(&f->mu, NULL);
-	pthread_mutex_init(&f->spillmu, NULL);
 	f->mode = o->out;
 	f->keep_order = o->keep_order;
 	/* A job that may run again must not have shown anything yet. */
@@ -79,10 +62,7 @@ void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 		f->ringmask = cap - 1;
 	}
 	f->sched = s;
-	f->budget = o->buffer_size;
-	atomic_init(&f->used, 0);
-	f->tmpdir = t && *t ? t : "/tmp";
-	f->spillfd = -1;
+	outbuf_store_init(&f->store, o->buffer_size);
 	f->iov = xmalloc(NIOV * sizeof *f->iov);
 	f->stage = xmalloc(STAGE_SIZE);
 	f->stiov = -1;
@@ -226,123 +206,6 @@ static void em_bytes(struct fanin *f, struct jobout *o, int which,
 	o->bol[which] = buf[n - 1] == '\n';
 }
 
-/* An unlinked, private, close-on-exec temp file above fd 2; -1 with errno. */
-static int spill_file(const char *dir)
-{
-	int fd;
-	char *path;
-	size_t n;
-
-#ifdef O_TMPFILE
-	/* Never has a name, so nothing is left behind even after SIGKILL. */
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
-		       errno == EINVAL)) {
-#else
-	{
-#endif
-		n = strlen(dir) + sizeof "/fanout.XXXXXX";
-		path = xmalloc(n);
-		snprintf(path, n, "%s/fanout.XXXXXX", dir);
-		fd = mkostemp(path, O_CLOEXEC);
-		if (fd >= 0)
-			unlink(path);
-		free(path);
-	}
-	if (fd >= 0 && fd <= 2) {
-		/*
-		 * fd 0-2 was closed (main holds them, but be sure): a spill
-		 * file there would take in what is meant for the terminal.
-		 * Move it up and leave /dev/null, read-only, in its place.
-		 */
-		int up = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		int nul = open("/dev/null", O_RDONLY);
-		int e = errno;
-
-		if (nul >= 0 && nul != fd) {
-			dup2(nul, fd);
-			close(nul);
-		} else if (nul < 0) {
-			close(fd);
-		}
-		fd = up;
-		errno = e;
-	}
-	return fd;
-}
-
-/* LEN bytes at OFF of the spill file are no longer needed. */
-static void spill_release(struct fanin *f, off_t off, off_t len)
-{
-	if (len <= 0)
-		return;
-#ifdef FALLOC_FL_PUNCH_HOLE
-	/* Give the space back now: a slow head must not fill $TMPDIR. */
-	(void)fallocate(f->spillfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			off, len);
-#endif
-	pthread_mutex_lock(&f->spillmu);
-	f->spilllive -= len;
-	if (f->spilllive == 0 && f->spillend > 0) {
-		/* Nothing live, nothing being written: start over. */
-		if (ftruncate(f->spillfd, 0) == 0)
-			f->spillend = 0;
-	}
-	pthread_mutex_unlock(&f->spillmu);
-}
-
-/* Append N bytes to B's part in the spill file; 0, or -1 with errno. */
-static int spill_append(struct fanin *f, struct outbuf *b, const char *buf,
-			size_t n)
-{
-	off_t off;
-	size_t done = 0;
-	int fd, e = 0;
-
-	pthread_mutex_lock(&f->spillmu);
-	if (f->spillfd < 0 && (f->spillfd = spill_file(f->tmpdir)) < 0)
-		e = errno;
-	fd = f->spillfd;
-	off = f->spillend;
-	if (fd >= 0) {
-		/* Reserve the stretch; the write itself runs unlocked. */
-		f->spillend += (off_t)n;
-		f->spilllive += (off_t)n;
-	}
-	pthread_mutex_unlock(&f->spillmu);
-	if (fd < 0) {
-		errno = e;
-		return -1;
-	}
-	while (done < n) {
-		ssize_t w = pwrite(fd, buf + done, n - done, off + (off_t)done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			e = w < 0 ? errno : ENOSPC;
-			spill_release(f, off, (off_t)n);
-			errno = e;
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	if (b->next > b->enext &&
-	    b->ext[b->next - 1].off + b->ext[b->next - 1].len == off) {
-		b->ext[b->next - 1].len += (off_t)n;
-	} else {
-		if (b->next == b->extcap) {
-			b->extcap = b->extcap ? 2 * b->extcap : 8;
-			b->ext = xrealloc(b->ext, b->extcap * sizeof *b->ext);
-		}
-		b->ext[b->next].off = off;
-		b->ext[b->next].len = (off_t)n;
-		b->next++;
-	}
-	b->len += n;
-	return 0;
-}
-
 /* Is fd WHICH + 1 a pipe or socket whose reading end is closed? */
 static bool reader_gone(int which)
 {
@@ -351,81 +214,15 @@ static bool reader_gone(int which)
 	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
-/* Take SZ bytes of the memory budget, if that many are left. */
-static bool reserve(struct fanin *f, size_t sz)
-{
-	size_t u = atomic_load_explicit(&f->used, memory_order_relaxed);
-
-	do {
-		if (u + sz > f->budget || u + sz < u)
-			return false;
-	} while (!atomic_compare_exchange_weak(&f->used, &u, u + sz));
-	return true;
-}
-
-/* Drop the first N bytes held in B. */
-static void ob_drop(struct fanin *f, struct outbuf *b, uint64_t n)
-{
-	uint64_t left = n;
-
-	while (left > 0 && b->head) {
-		struct block *k = b->head;
-		size_t avail = k->len - b->skip;
-
-		if (left < avail) {
-			b->skip += (size_t)left;
-			left = 0;
-			break;
-		}
-		left -= avail;
-		b->skip = 0;
-		if (k == b->tail) {
-			/* Keep the last block for what comes next. */
-			k->len = 0;
-			break;
-		}
-		b->head = k->next;
-		atomic_fetch_sub(&f->used, k->cap);
-		free(k);
-	}
-	while (left > 0 && b->enext < b->next) {
-		struct extent *e = &b->ext[b->enext];
-		off_t k = e->len < (off_t)left ? e->len : (off_t)left;
-
-		spill_release(f, e->off, k);
-		e->off += k;
-		e->len -= k;
-		left -= (uint64_t)k;
-		if (e->len == 0)
-			b->enext++;
-	}
-	if (b->enext == b->next)
-		b->enext = b->next = 0;
-	b->len -= n;
-	b->nl_end = b->nl_end > n ? b->nl_end - n : 0;
-}
-
-/* Drop everything B holds and free it. */
-static void ob_free(struct fanin *f, struct outbuf *b)
-{
-	ob_drop(f, b, b->len);
-	if (b->head) {
-		atomic_fetch_sub(&f->used, b->head->cap);
-		free(b->head);
-	}
-	free(b->ext);
-	memset(b, 0, sizeof *b);
-}
-
 /* Stream WHICH of job O could not be held (ERR): drop it, and say so. */
 static void lose(struct fanin *f, struct jobout *o, int which, int err)
 {
 	struct outbuf *b = &o->buf[which];
 
 	warnx("cannot hold output in a temp file in '%s': %s; %s of job %llu "
-	      "is lost", f->tmpdir, strerror(err), stream_name[which],
+	      "is lost", f->store.tmpdir, strerror(err), stream_name[which],
 	      (unsigned long long)o->seq);
-	ob_drop(f, b, b->len);
+	outbuf_drop(&f->store, b, b->len);
 	b->lost = true;
 	fail(f, FANIN_FATAL);
 }
@@ -436,52 +233,15 @@ static void hold(struct fanin *f, struct jobout *o, int which,
 {
 	struct outbuf *b = &o->buf[which];
 	const char *nl;
+	size_t c;
 
 	if (n == 0 || b->lost)
 		return;
 	if (f->mode == OUT_LINE && (nl = memrchr(buf, '\n', n)) != NULL)
 		b->nl_end = b->len + (uint64_t)(nl - buf) + 1;
-	if (b->next == b->enext) {
-		/* Not spilling: memory, while the budget lasts. */
-		struct block *k = b->tail;
-
-		if (k && k->len < k->cap) {
-			size_t c = k->cap - k->len < n ? k->cap - k->len : n;
-
-			memcpy(k->data + k->len, buf, c);
-			k->len += c;
-			b->len += c;
-			buf += c;
-			n -= c;
-		}
-		while (n > 0) {
-			size_t want = k ? 2 * k->cap : BLK_MIN;
-			size_t need = (n + BLK_MIN - 1) / BLK_MIN * BLK_MIN;
-			size_t c;
-
-			if (want > BLK_MAX)
-				want = BLK_MAX;
-			if (!reserve(f, want)) {
-				if (need >= want || !reserve(f, need))
-					break;
-				want = need;
-			}
-			k = xmalloc(sizeof *k + want);
-			k->next = NULL;
-			k->cap = want;
-			c = want < n ? want : n;
-			memcpy(k->data, buf, c);
-			k->len = c;
-			if (b->tail)
-				b->tail->next = k;
-			else
-				b->head = k;
-			b->tail = k;
-			b->len += c;
-			buf += c;
-			n -= c;
-		}
-	}
+	c = outbuf_append(&f->store, b, buf, n);
+	buf += c;
+	n -= c;
 	if (n == 0)
 		return;
 	if (reader_gone(which)) {
@@ -491,10 +251,10 @@ static void hold(struct fanin *f, struct jobout *o, int which,
 		 * has already quit).
 		 */
 		write_failed(f, which, EPIPE);
-		ob_drop(f, b, b->len);
+		outbuf_drop(&f->store, b, b->len);
 		return;
 	}
-	if (spill_append(f, b, buf, n) < 0)
+	if (outbuf_spill(&f->store, b, buf, n) < 0)
 		lose(f, o, which, errno);
 }
 
@@ -513,10 +273,8 @@ static void write_spilled(struct fanin *f, struct jobout *o, int which,
 	while (off < end && !is_dead(f, which)) {
 		size_t want = end - off > READ_BACK ? READ_BACK
 						    : (size_t)(end - off);
-		ssize_t r = pread(f->spillfd, f->rbuf, want, off);
+		ssize_t r = outbuf_read(&f->store, f->rbuf, want, off);
 
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r <= 0) {
 			warnx("cannot read back %s of job %llu from its temp "
 			      "file: %s", stream_name[which],
@@ -531,6 +289,27 @@ static void write_spilled(struct fanin *f, struct jobout *o, int which,
 	}
 }
 
+/* What write_held() is writing, for its outbuf_walk() callbacks. */
+struct held {
+	struct fanin *f;
+	struct jobout *o;
+	int which;
+};
+
+static void held_mem(void *arg, const char *p, size_t len)
+{
+	struct held *h = arg;
+
+	em_bytes(h->f, h->o, h->which, p, len);
+}
+
+static void held_file(void *arg, off_t off, off_t len)
+{
+	struct held *h = arg;
+
+	write_spilled(h->f, h->o, h->which, off, len);
+}
+
 /*
  * Under f->mu: write the first N bytes held for stream WHICH of job O, then
  * TN bytes at TAIL, and drop those N bytes.
@@ -538,39 +317,22 @@ static void write_spilled(struct fanin *f, struct jobout *o, int which,
 static void write_held(struct fanin *f, struct jobout *o, int which,
 		       uint64_t n, const char *tail, size_t tn)
 {
-	struct outbuf *b = &o->buf[which];
-	uint64_t left = n;
-	size_t skip = b->skip;
+	struct held h = { f, o, which };
 
 	if (n == 0 && tn == 0)
 		return;
 	em_start(f, which, o->seq);
-	for (struct block *k = b->head; k && left > 0; k = k->next) {
-		size_t len = k->len - skip;
-
-		if (len > left)
-			len = (size_t)left;
-		em_bytes(f, o, which, k->data + skip, len);
-		left -= len;
-		skip = 0;
-	}
-	for (size_t i = b->enext; i < b->next && left > 0; i++) {
-		off_t len = b->ext[i].len < (off_t)left ? b->ext[i].len
-							 : (off_t)left;
-
-		write_spilled(f, o, which, b->ext[i].off, len);
-		left -= (uint64_t)len;
-	}
+	outbuf_walk(&o->buf[which], n, held_mem, held_file, &h);
 	em_bytes(f, o, which, tail, tn);
 	em_flush(f);
-	ob_drop(f, b, n);
+	outbuf_drop(&f->store, &o->buf[which], n);
 }
 
 /* Under f->mu: free O's buffers and put it on the free list. */
 static void give_back(struct fanin *f, struct jobout *o)
 {
-	ob_free(f, &o->buf[0]);
-	ob_free(f, &o->buf[1]);
+	outbuf_free(&f->store, &o->buf[0]);
+	outbuf_free(&f->store, &o->buf[1]);
 	o->next = f->freelist;
 	f->freelist = o;
 }
@@ -888,8 +650,6 @@ void fanin_finish(struct fanin *f)
 	f->iov = NULL;
 	f->stage = NULL;
 	f->rbuf = NULL;
-	if (f->spillfd >= 0)
-		close(f->spillfd);
-	f->spillfd = -1;
+	outbuf_store_release(&f->store);
 	pthread_mutex_unlock(&f->mu);
 }

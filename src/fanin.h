@@ -12,8 +12,8 @@
  * (-u needs nothing here: the jobs hold fanout's descriptors themselves.)
  *
  * Held output counts against one memory budget; past it a job's output goes
- * to one shared, unlinked temp file in $TMPDIR. Write errors are remembered:
- * EPIPE as "closed", anything else as fatal, for the exit status.
+ * to one shared, unlinked temp file in $TMPDIR (outbuf.h). Write errors are
+ * remembered: EPIPE as "closed", anything else as fatal, for the exit status.
  */
 #ifndef FANOUT_FANIN_H
 #define FANOUT_FANIN_H
@@ -26,25 +26,9 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "outbuf.h"
 
-struct block;
 struct iovec;
-
-/* A stretch of the spill file. */
-struct extent {
-	off_t off, len;
-};
-
-/* One stream's held bytes: memory blocks first, then spill file extents. */
-struct outbuf {
-	struct block *head, *tail;
-	size_t skip;            /* bytes of head already written */
-	uint64_t len;           /* bytes held, memory and file */
-	uint64_t nl_end;        /* --line-buffer: held bytes up to the last \n */
-	struct extent *ext;     /* ext[enext..next) are held, in order */
-	size_t enext, next, extcap;
-	bool lost;              /* could not be held: dropped, said so */
-};
 
 /* One job's output while it runs and until it is written. */
 struct jobout {
@@ -85,12 +69,7 @@ struct fanin {
 	struct seqrange *skips; /* -k: skipped seqs ahead of next, sorted */
 	size_t skiphead, nskips, skipcap;
 	struct sched *sched;    /* told when the head moves */
-	size_t budget;
-	_Atomic size_t used;    /* bytes of memory blocks held */
-	const char *tmpdir;
-	pthread_mutex_t spillmu;/* the spill file's size and live bytes */
-	int spillfd;            /* -1 until first needed */
-	off_t spillend, spilllive;
+	struct outbuf_store store; /* the memory budget and spill file */
 
 	/* Gathered output, written with writev; under mu. */
 	int efd;

@@ -232,8 +232,8 @@ static void test_spill(void)
 
 		fanin_data(&f, b, 0, big + off, k);
 		fanin_data(&f, b, 1, big + off, k / 3);
-		if (atomic_load(&f.used) > maxused)
-			maxused = atomic_load(&f.used);
+		if (atomic_load(&f.store.used) > maxused)
+			maxused = atomic_load(&f.store.used);
 	}
 	put(&f, a, 0, "head\n");
 	fanin_end(&f, b);
@@ -250,7 +250,7 @@ static void test_spill(void)
 	ok(rmdir(dir) == 0, "the temp directory is left empty");
 	ok(same, "300000 bytes through a 16 KiB budget come back exactly");
 	ok(maxused <= 16384, "memory held stays within the budget (%zu)", maxused);
-	is_int(atomic_load(&f.used), 0, "and all of it is given back");
+	is_int(atomic_load(&f.store.used), 0, "and all of it is given back");
 	free(big);
 	free(want);
 }
@@ -489,7 +489,7 @@ static void test_stress(void)
 	   "%d threads, %d jobs, random chunks under a 64 KiB budget: every "
 	   "byte in order (%zu + %zu bytes)", STRESS_THREADS, STRESS_JOBS,
 	   n[0], n[1]);
-	is_int(atomic_load(&f.used), 0, "all memory given back");
+	is_int(atomic_load(&f.store.used), 0, "all memory given back");
 	free(got[0]);
 	free(got[1]);
 }
