@@ -190,7 +190,7 @@ within_bucket() {
 		'if [ -e tried ]; then echo live; sleep 431.5; else touch tried; echo hidden; exit 1; fi' \
 		::: x > out 2> err 3>&- &
 	pid=$!
-	wait_for_lines out 1 10
+	wait_for_lines out 1 20
 	[ "$(cat out)" = live ]
 	kill -TERM "$pid"
 	wait "$pid" || true

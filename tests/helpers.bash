@@ -9,6 +9,12 @@ setup() {
 }
 
 teardown() {
+	# A test that failed half-way must not leave its background fanout;
+	# `jobs -p` lists only children not yet waited for, never a reused pid.
+	local p
+	for p in $(jobs -p); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
 	cd /
 	rm -rf "$T"
 }
