@@ -67,13 +67,21 @@ int run_advance(struct runner *r, enum run_state s)
 
 /*
  * The command as a user would type it, for --dry-run, -v and the logs: the
- * line itself in line mode, else the argv shell-quoted.
+ * line itself in line mode, the script with its values quoted in --shell
+ * mode, else the argv shell-quoted.
  */
-static char *describe(const struct runner *r, char **argv)
+static char *describe(const struct worker *w, char **argv,
+		      const struct job *j)
 {
-	if (r->tmpl.mode == TMPL_LINE)
+	switch (w->r->tmpl.mode) {
+	case TMPL_LINE:
 		return xstrdup(argv[2]);
-	return argv_render(argv);
+	case TMPL_SHELL:
+		return tmpl_shell_display(&w->r->tmpl, j->recs, j->nrec, j->seq,
+					  (unsigned)w->slot + 1);
+	default:
+		return argv_render(argv);
+	}
 }
 
 /* Report a program that cannot be run, once per run when it is fixed. */
@@ -385,7 +393,7 @@ static void run_job(struct worker *w, struct job *j)
 
 	memset(&oc, 0, sizeof oc);
 	if (o->dry_run) {
-		char *line = describe(r, argv);
+		char *line = describe(w, argv, j);
 
 		jo = fanin_begin(&r->fanin, j->seq, NULL, 0);
 		fanin_data(&r->fanin, jo, 0, line, strlen(line));
@@ -396,7 +404,7 @@ static void run_job(struct worker *w, struct job *j)
 		goto done;
 	}
 	if (o->verbose || report_wants_cmdline(r))
-		cmdline = describe(r, argv);
+		cmdline = describe(w, argv, j);
 	if (r->tmpl.cmd_varies) {
 		if (!(path = own = spawn_resolve(argv[0]))) {
 			report_unrunnable(r, argv[0], errno, false);

@@ -717,6 +717,87 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 	return ab->argv;
 }
 
+/* A growing NUL-terminated string, for tmpl_shell_display(). */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap ? 2 * b->cap : 128;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* The values of placeholder P over the records, as they read in context. */
+static void show_values(struct sbuf *b, const struct tmpl_priv *pv,
+			const struct piece *p, const struct rec *recs,
+			size_t nrec)
+{
+	if (p->ctx == SHLEX_SQ)
+		sb_put(b, "'", 1);      /* close the template's quote */
+	for (size_t i = 0; i < nrec; i++) {
+		const char *v;
+		size_t n = rec_value(&recs[i], pv->kinds[p->slot], &v);
+
+		if (i)
+			sb_put(b, " ", 1);
+		if (p->ctx == SHLEX_DQ) {
+			/* Inside "...": only $ ` " \ need a backslash. */
+			for (size_t k = 0; k < n; k++) {
+				if (strchr("$`\"\\", v[k]) && v[k])
+					sb_put(b, "\\", 1);
+				sb_put(b, v + k, 1);
+			}
+		} else {
+			char *tmp = xmalloc(n + 1);
+
+			memcpy(tmp, v, n);
+			tmp[n] = '\0';
+			shell_quote_append(&b->s, &b->len, &b->cap, tmp);
+			free(tmp);
+		}
+	}
+	if (p->ctx == SHLEX_SQ)
+		sb_put(b, "'", 1);      /* and open it again */
+}
+
+char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
+			 size_t nrec, uint64_t seq, unsigned slot)
+{
+	const struct tmpl_priv *pv = t->priv;
+	const struct tmpl_word *w = &t->words[0];
+	struct sbuf b = { NULL, 0, 0 };
+	char num[NUM_MAX];
+
+	sb_put(&b, "", 0);
+	for (size_t i = 0; i < w->np; i++) {
+		const struct piece *p = &w->p[i];
+
+		switch (p->kind) {
+		case PH_LIT:
+			sb_put(&b, t->script + p->off, p->len);
+			break;
+		case PH_SEQ:
+			sb_put(&b, num, fmt_u64(num, seq));
+			break;
+		case PH_SLOT:
+			sb_put(&b, num, fmt_u64(num, slot));
+			break;
+		default:
+			show_values(&b, pv, p, recs, nrec);
+			break;
+		}
+	}
+	return b.s;
+}
+
 size_t tmpl_base_cost(const struct tmpl *t)
 {
 	const struct tmpl_priv *pv = t->priv;

@@ -84,6 +84,14 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 		   unsigned slot);
 
 /*
+ * TMPL_SHELL: the script as the user would read it, each placeholder
+ * replaced by its value quoted for where it stands, for --dry-run, -v and
+ * the logs. (What runs passes the values as parameters instead.) Malloc'd.
+ */
+char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
+			 size_t nrec, uint64_t seq, unsigned slot);
+
+/*
  * Upper bounds for batching under the kernel's limits: bytes (strings with
  * their NULs, plus one pointer per argument) of the command line without any
  * record, the bytes one record of LEN adds, and the longest single argument
