@@ -7,20 +7,14 @@
  */
 #include "gate.h"
 
-#include <time.h>
 
 #include "cli.h"
 #include "util.h"
 
 void gate_init(struct gate *g, const struct opts *o)
 {
-	pthread_condattr_t ca;
-
 	pthread_mutex_init(&g->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&g->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	mono_cond_init(&g->cv);
 	g->use_rate = o->rate;
 	g->use_breaker = o->breaker > 0;
 	if (o->rate)
@@ -50,20 +44,6 @@ static void announce(struct gate *g, bool probe_failed)
 		warnx("breaker closed: probe job succeeded");
 }
 
-/* Sleep on the gate's condition until DEADLINE (or -1: until woken). */
-static void wait_until(struct gate *g, int64_t deadline)
-{
-	if (deadline < 0) {
-		pthread_cond_wait(&g->cv, &g->mu);
-	} else {
-		struct timespec ts = {
-			.tv_sec = deadline / NS_PER_SEC,
-			.tv_nsec = deadline % NS_PER_SEC,
-		};
-		pthread_cond_timedwait(&g->cv, &g->mu, &ts);
-	}
-}
-
 bool gate_pass(struct gate *g, bool *probe)
 {
 	*probe = false;
@@ -85,7 +65,8 @@ bool gate_pass(struct gate *g, bool *probe)
 			if (changed)
 				announce(g, false);
 			if (v == BREAKER_WAIT) {
-				wait_until(g, wait < 0 ? -1 : now + wait);
+				mono_cond_wait(&g->cv, &g->mu,
+					       wait < 0 ? -1 : now + wait);
 				g->breaker_wait_ns += now_ns() - now;
 				continue;
 			}
@@ -97,7 +78,7 @@ bool gate_pass(struct gate *g, bool *probe)
 				g->br.probe_in_flight = false;
 				*probe = false;
 			}
-			wait_until(g, now + wait);
+			mono_cond_wait(&g->cv, &g->mu, now + wait);
 			g->rate_wait_ns += now_ns() - now;
 			continue;
 		}

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "util.h"
 
@@ -22,14 +21,9 @@
 
 void sched_init(struct sched *s, int maxworkers, size_t cap)
 {
-	pthread_condattr_t ca;
-
 	pthread_mutex_init(&s->mu, NULL);
 	/* Retry timers are monotonic deadlines. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->work, &ca);
-	pthread_condattr_destroy(&ca);
+	mono_cond_init(&s->work);
 	pthread_cond_init(&s->space, NULL);
 	s->ring = xcalloc(cap, sizeof *s->ring);
 	s->cap = cap;
@@ -278,15 +272,7 @@ struct job *sched_next(struct sched *s, int slot)
 		     s->ring[s->head]->seq >= s->head_seq + s->window)) &&
 		    !deques_hold_jobs(s)) {
 			s->idle++;
-			if (wake) {
-				struct timespec ts = {
-					.tv_sec = wake / NS_PER_SEC,
-					.tv_nsec = wake % NS_PER_SEC,
-				};
-				pthread_cond_timedwait(&s->work, &s->mu, &ts);
-			} else {
-				pthread_cond_wait(&s->work, &s->mu);
-			}
+			mono_cond_wait(&s->work, &s->mu, wake ? wake : -1);
 			s->idle--;
 		}
 		pthread_mutex_unlock(&s->mu);

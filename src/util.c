@@ -223,15 +223,27 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-void sleep_until_ns(int64_t deadline_ns)
+void mono_cond_init(pthread_cond_t *cv)
 {
-	struct timespec t = {
+	pthread_condattr_t ca;
+
+	/* Deadlines must not move when someone sets the wall clock. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+void mono_cond_wait(pthread_cond_t *cv, pthread_mutex_t *mu,
+		    int64_t deadline_ns)
+{
+	struct timespec ts = {
 		.tv_sec = deadline_ns / NS_PER_SEC,
 		.tv_nsec = deadline_ns % NS_PER_SEC,
 	};
 
-	if (deadline_ns <= 0)
-		return;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
-		;
+	if (deadline_ns < 0)
+		pthread_cond_wait(cv, mu);
+	else
+		pthread_cond_timedwait(cv, mu, &ts);
 }

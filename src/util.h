@@ -7,6 +7,7 @@
 #ifndef FANOUT_UTIL_H
 #define FANOUT_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,7 +87,14 @@ int64_t wall_ns(void);
 /* Write all of BUF to FD, retrying on EINTR and short writes; 0 or -1. */
 int write_all(int fd, const void *buf, size_t len);
 
-/* Sleep until the monotonic time DEADLINE_NS (no-op if in the past). */
-void sleep_until_ns(int64_t deadline_ns);
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC. */
+void mono_cond_init(pthread_cond_t *cv);
+
+/*
+ * Wait on CV (made by mono_cond_init) until woken or until the monotonic
+ * time DEADLINE_NS; a negative deadline waits until woken.
+ */
+void mono_cond_wait(pthread_cond_t *cv, pthread_mutex_t *mu,
+		    int64_t deadline_ns);
 
 #endif
