@@ -88,9 +88,16 @@ static char *describe(const struct worker *w, char **argv,
 static void report_unrunnable(struct runner *r, const char *name, int err,
 			      bool fixed)
 {
-	if (fixed && atomic_exchange(&r->reported_missing, true))
+	/* GNU parallel runs every command through a shell; we do not. */
+	bool shell_line = err == ENOENT && strpbrk(name, " \t;|&$<>()'\"`");
+
+	if ((fixed || shell_line) &&
+	    atomic_exchange(&r->reported_missing, true))
 		return;
-	if (err == ENOENT)
+	if (shell_line)
+		warnx("'%s': command not found (for a shell command line, "
+		      "use --shell)", name);
+	else if (err == ENOENT)
 		warnx("'%s': command not found", name);
 	else if (err == EACCES)
 		warnx("'%s': not executable", name);

@@ -121,3 +121,10 @@ load helpers
 	[ "$shown" = "$ran" ]
 	[ ! -e pwned ]
 }
+
+@test "a whole shell line given as COMMAND gets a hint about --shell" {
+	run fanout 'echo {} | wc -c' ::: a b c
+	[ "$status" -eq 1 ]
+	# Once, not once per job.
+	[[ "$output" == "fanout: 'echo "?" | wc -c': command not found (for a shell command line, use --shell)" ]]
+}
