@@ -74,6 +74,17 @@ static void load(struct joblog *l, const char *path, bool only_ok)
 	fclose(f);
 }
 
+struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
+{
+	struct joblog *l = xcalloc(1, sizeof *l);
+
+	l->fd = -1;
+	pthread_mutex_init(&l->mu, NULL);
+	if (resume && strcmp(path, "-") != 0)
+		load(l, path, only_ok);
+	return l;
+}
+
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 {
 	struct joblog *l;
@@ -129,7 +140,7 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 		  !a->not_started;
 
 	/* Cut short by a cancel: not done, so not logged (GNU parallel too). */
-	if (a->cancelled && !ok)
+	if (l->fd < 0 || (a->cancelled && !ok))
 		return;
 	/*
 	 * GNU parallel logs $? >> 8, so 0 for a job killed by a signal, and
@@ -160,7 +171,8 @@ void joblog_close(struct joblog *l)
 {
 	if (!l)
 		return;
-	close(l->fd);
+	if (l->fd >= 0)
+		close(l->fd);
 	pthread_mutex_destroy(&l->mu);
 	free(l->done);
 	free(l);

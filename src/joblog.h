@@ -34,6 +34,12 @@ struct joblog;
  */
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok);
 
+/*
+ * For --dry-run: with RESUME, read PATH as joblog_open() does, but never
+ * write to it (GNU parallel leaves the log alone in a dry run).
+ */
+struct joblog *joblog_read(const char *path, bool resume, bool only_ok);
+
 /* Should job SEQ be skipped (--resume)? */
 bool joblog_done(const struct joblog *l, uint64_t seq);
 

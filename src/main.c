@@ -147,8 +147,8 @@ int main(int argc, char **argv)
 	setup_command(r, &o);
 	fd = open_input(&o);
 	if (o.joblog)
-		r->joblog = joblog_open(o.joblog, o.resume || o.resume_failed,
-					o.resume_failed);
+		r->joblog = (o.dry_run ? joblog_read : joblog_open)(o.joblog,
+				o.resume || o.resume_failed, o.resume_failed);
 
 	spawn_setup();
 	signals_block();

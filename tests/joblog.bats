@@ -244,3 +244,14 @@ every_line_whole() {
 	every_line_whole l
 	[ "$(log_col l 1 | sort -n | uniq | wc -l)" -eq 2000 ]
 }
+
+@test "joblog: --dry-run leaves the log alone, and --resume still skips" {
+	run fanout --dry-run --joblog l echo ::: a
+	[ "$output" = "echo a" ]
+	[ ! -e l ]
+	fanout --joblog l echo ::: a b > /dev/null
+	cp l before
+	run fanout --dry-run --joblog l --resume echo ::: a b c
+	[ "$output" = "echo c" ]
+	cmp l before
+}
