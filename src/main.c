@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 				o.resume || o.resume_failed, o.resume_failed);
 
 	spawn_setup();
+	spawn_reserve_fds(o.jobs);
 	signals_block();
 	r->maxworkers = o.jobs + 256;
 	guard_init(r->maxworkers);

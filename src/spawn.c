@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,6 +33,8 @@
 #include "util.h"
 
 static sigset_t ignored;        /* inherited as SIG_IGN: reset in the child */
+static struct rlimit orig_nofile;       /* given back to the jobs */
+static int nofile_raised;
 static int devnull = -1;
 static pid_t fanout_pid;
 
@@ -53,6 +56,24 @@ void spawn_setup(void)
 #ifdef PR_SET_CHILD_SUBREAPER
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
+}
+
+void spawn_reserve_fds(int njobs)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)njobs * 6 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	orig_nofile = rl;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need
+		      ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+		nofile_raised = 1;
+	if (rl.rlim_cur < need)
+		warnx("-j %d needs about %llu open files, the limit is %llu: "
+		      "some jobs may fail to start", njobs,
+		      (unsigned long long)need, (unsigned long long)rl.rlim_cur);
 }
 
 /*
@@ -87,6 +108,8 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(&ignored, sig))
 			signal(sig, SIG_DFL);
+	if (nofile_raised)
+		setrlimit(RLIMIT_NOFILE, &orig_nofile);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(r->path, r->argv, r->envp);

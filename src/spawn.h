@@ -26,6 +26,13 @@ struct spawn_req {
 void spawn_setup(void);
 
 /*
+ * Make room for NJOBS jobs' pipes: raise the soft limit on open files when
+ * it is too low (each running job holds about five descriptors); the jobs
+ * themselves get the limit fanout was started with.
+ */
+void spawn_reserve_fds(int njobs);
+
+/*
  * Start a job: its own process group, stdin from /dev/null, the default
  * signal mask and dispositions, SIGKILL if fanout dies (Linux). Returns the
  * pid, or -1 with errno set (from execve when the program could not run).

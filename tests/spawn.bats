@@ -53,3 +53,16 @@ load helpers
 	run fanout -j 100% sh -c 'echo $FANOUT_SLOT' ::: 1 2 3 4 5 6 7 8
 	[ "$(printf '%s\n' "${lines[@]}" | sort -un | tail -1)" -le "$(nproc)" ]
 }
+
+@test "many jobs at once: the open-file limit is raised for fanout, not its jobs" {
+	run bash -c "ulimit -Sn 256; '$FANOUT' -j 100 sh -c 'sleep 0.2; ulimit -n' ::: \$(seq 200)"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 200 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = 256 ]
+}
+
+@test "a hard open-file limit too low for -j is said up front" {
+	run bash -c "ulimit -n 256; '$FANOUT' -j 100 true ::: 1"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "fanout: -j 100 needs about 664 open files, the limit is 256: some jobs may fail to start" ]
+}
