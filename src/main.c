@@ -137,8 +137,8 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	struct runner *r = &R;
-	int fd, input_error, status;
-	uint64_t unstarted;
+	int fd, input_error;
+	uint64_t unstarted, ended;
 	pid_t skip[1];
 
 	hold_std_fds();
@@ -199,8 +199,10 @@ int main(int argc, char **argv)
 	 * was waiting at the gate when the run stopped. Input not yet read is
 	 * not counted.
 	 */
-	unstarted = atomic_load(&r->read) - atomic_load(&r->succeeded) -
-		    atomic_load(&r->failed) - atomic_load(&r->cancelled);
+	ended = atomic_load(&r->succeeded) + atomic_load(&r->failed) +
+		atomic_load(&r->cancelled);
+	unstarted = atomic_load(&r->read) > ended ?
+		    atomic_load(&r->read) - ended : 0;
 	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
 	if (atomic_load(&r->state) != RS_RUNNING &&
 	    fanin_error(&r->fanin) != FANIN_CLOSED)
@@ -214,6 +216,5 @@ int main(int argc, char **argv)
 		      (unsigned long long)atomic_load(&r->cancelled),
 		      (unsigned long long)unstarted);
 	report_finish(r);
-	status = exit_status(r, input_error);
-	return status;
+	return exit_status(r, input_error);
 }

@@ -51,7 +51,8 @@ int spawn_pidfd(pid_t pid);
 /*
  * Kill every child of fanout that is not a job leader in LEADERS[0..N-1]:
  * descendants of jobs that outlived them and were reparented to fanout (the
- * subreaper). Reaps them. Returns how many it found.
+ * subreaper). They are left as zombies for fanout's exit to clear; returns
+ * how many it found.
  */
 int spawn_kill_orphans(const pid_t *leaders, int n, int sig);
 
