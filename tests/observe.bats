@@ -239,10 +239,10 @@ in_tty() {
 	[ "$status" -eq 0 ]
 	for l in "${lines[@]}"; do sh -c "$l" >> got; done
 	[ "$(cat got)" = "a b|c'd|x\"\$y\\z|*|" ]
-	# Also with the joblog on: no line is written.
+	# Also with the joblog on: the log is left alone, as in GNU parallel.
 	run fanout --dry-run --joblog l touch ::: x
 	[ ! -e x ]
-	[ "$(grep -c . l)" -le 1 ]
+	[ ! -e l ]
 }
 
 @test "-v prints each command on stderr as it starts" {
