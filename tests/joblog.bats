@@ -211,10 +211,7 @@ every_line_whole() {
 	seq 2000 | "$FANOUT" -j4 --joblog l sh -c 'echo $0; sleep 0.01' \
 		>/dev/null 2>&1 &
 	pid=$!
-	for ((i = 0; i < 600; i++)); do
-		[ "$(wc -l < l 2>/dev/null || echo 0)" -gt 20 ] && break
-		sleep 0.05
-	done
+	wait_for_lines l 21 30
 	kill -INT "$pid"
 	st=0
 	wait "$pid" || st=$?
@@ -231,10 +228,7 @@ every_line_whole() {
 	seq 2000 | "$FANOUT" -j4 --joblog l sh -c 'echo $0; sleep 0.01' \
 		>/dev/null 2>&1 &
 	pid=$!
-	for ((i = 0; i < 600; i++)); do
-		[ "$(wc -l < l 2>/dev/null || echo 0)" -gt 20 ] && break
-		sleep 0.05
-	done
+	wait_for_lines l 21 30
 	kill -KILL "$pid"
 	wait "$pid" || true
 	every_line_whole l

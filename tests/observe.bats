@@ -97,10 +97,7 @@ assert c == want, (c, want)
 	seq 2000 | "$FANOUT" -j4 --json-log j sh -c 'echo "$0 \"q\""; sleep 0.01' \
 		>/dev/null 2>&1 &
 	pid=$!
-	for ((i = 0; i < 600; i++)); do
-		[ "$(wc -l < j 2>/dev/null || echo 0)" -gt 20 ] && break
-		sleep 0.05
-	done
+	wait_for_lines j 21 30
 	kill -INT "$pid"
 	st=0
 	wait "$pid" || st=$?
