@@ -282,6 +282,31 @@ run_example() {
 	[ "$failed" -eq 0 ]
 }
 
+@test "a README text block marked as the output of the block above is that output" {
+	# "<!-- output of the block above -->" before a ```text block: the sh
+	# block before it prints exactly that (stdout and stderr together).
+	mkdir pairs
+	awk -v dir="$T/pairs" '
+		/^```sh$/ { n++; sh = sprintf("%s/%02d.sh", dir, n); inb = "sh"; next }
+		/^<!-- output of the block above -->$/ { want = 1; next }
+		/^```text$/ && want { inb = "text"; txt = sh ".want"; want = 0; next }
+		inb != "" && /^```$/ { inb = ""; next }
+		inb == "sh" { print >sh; next }
+		inb == "text" { print >txt; next }
+		/./ { want = 0 }' "$ROOT/README.md"
+	local f n=0 failed=0
+	for f in pairs/*.want; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		rm -rf "$T/work"
+		make_fixture "$T/work"
+		(cd "$T/work" && PATH=$T/bin:$PATH timeout 60 sh "$T/${f%.want}" 2>&1) >got || true
+		diff -u "$f" got >&2 || failed=1
+	done
+	[ "$n" -ge 1 ]
+	[ "$failed" -eq 0 ]
+}
+
 @test "every sh and make block of the README runs as written" {
 	# Each ```sh or ```make block, with the status it must exit with: an
 	# "<!-- exit N -->" line right before it, or 0; "<!-- not run ... -->"
