@@ -115,7 +115,9 @@ char *stats_fmt_duration(char *buf, size_t n, int64_t ns)
 		snprintf(buf, n, "%.2fs", s);
 	else if (s < 3600)
 		snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-	else
-		snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)s / 60 % 60);
+	else    /* whole seconds in 64 bits: (int)s overflows past 68 years */
+		snprintf(buf, n, "%lldh%02lldm",
+			 (long long)(ns / NS_PER_SEC / 3600),
+			 (long long)(ns / NS_PER_SEC / 60 % 60));
 	return buf;
 }

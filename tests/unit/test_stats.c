@@ -115,6 +115,9 @@ static void test_format(void)
 	       "fmt m");
 	is_str(stats_fmt_duration(b, sizeof b, 7500 * NS_PER_SEC), "2h05m",
 	       "fmt h");
+	/* Past INT_MAX seconds (found by fuzzing under UBSan). */
+	is_str(stats_fmt_duration(b, sizeof b, INT64_MAX), "2562047h47m",
+	       "fmt the largest duration");
 }
 
 int main(void)
