@@ -5,20 +5,23 @@
 # _filedir and _command_offset when they are loaded, and works without them.
 
 _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
-	--breaker-cooldown --buffer-size --burst --delimiter --dry-run --halt
-	--help --jobs --joblog --json-log --keep-order --kill-after --line-buffer
-	--null --progress --rate --resume --resume-failed --retries --retry-delay
-	--shell --stats --tag --timeout --ungroup --verbose --version
-	-0 -a -d -h -I -j -k -n -P -s -u -v -V'
+	--breaker-cooldown --buffer-size --burst --delay --delimiter --dry-run
+	--dryrun --eta --group --halt --halt-on-error --help --jobs --joblog
+	--json-log --keep-order --kill-after --lb --line-buffer --max-args
+	--max-procs --no-run-if-empty --null --progress --rate --resume
+	--resume-failed --retries --retry-delay --shell --stats --tag --timeout
+	--ungroup --verbose --version
+	-0 -a -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
 
 # Whether option $1 takes a value.
 _fanout_takes_value()
 {
 	case $1 in
 	--arg-file | --batch | --batch-timeout | --breaker | --breaker-cooldown | \
-	--buffer-size | --burst | --delimiter | --halt | --jobs | --joblog | \
-	--json-log | --kill-after | --rate | --retries | --retry-delay | \
-	--timeout | -a | -n | -d | -I | -j | -P)
+	--buffer-size | --burst | --delay | --delimiter | --halt | \
+	--halt-on-error | --jobs | --joblog | --json-log | --kill-after | \
+	--max-args | --max-procs | --rate | --retries | --retry-delay | \
+	--timeout | -a | -n | -d | -I | -j | -L | -P)
 		return 0 ;;
 	esac
 	return 1
@@ -43,7 +46,7 @@ _fanout_value()
 	-a | --arg-file | --joblog | --json-log)
 		_fanout_files "$2"
 		;;
-	--halt)
+	--halt | --halt-on-error)
 		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail=' -- "$2")
 		compopt -o nospace 2>/dev/null
 		;;
@@ -76,7 +79,7 @@ _fanout()
 			((i++))
 			break
 			;;
-		:::)
+		::: | ::::)
 			_fanout_files "$cur"
 			return
 			;;
@@ -117,7 +120,7 @@ _fanout()
 	elif ((i < COMP_CWORD)); then
 		# After the command: records after :::, or its own arguments.
 		for ((j = i + 1; j < COMP_CWORD; j++)); do
-			if [[ ${COMP_WORDS[j]} == ::: ]]; then
+			if [[ ${COMP_WORDS[j]} == ::: || ${COMP_WORDS[j]} == :::: ]]; then
 				_fanout_files "$cur"
 				return
 			fi

@@ -14,8 +14,9 @@ function __fanout_command_words
                 break
             case '--*=*'
             case --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
-                --buffer-size --burst --delimiter --halt --jobs --joblog \
-                --json-log --kill-after --rate --retries --retry-delay --timeout
+                --buffer-size --burst --delay --delimiter --halt --halt-on-error \
+                --jobs --joblog --json-log --kill-after --max-args --max-procs \
+                --rate --retries --retry-delay --timeout
                 set -e words[1]
             case '--*'
             case '-?*'
@@ -23,7 +24,7 @@ function __fanout_command_words
                 # a value; with nothing after it, the value is the next word.
                 set -l letters (string split '' -- (string sub -s 2 -- $w))
                 for k in (seq (count $letters))
-                    if contains -- $letters[$k] a n d I j P
+                    if contains -- $letters[$k] a n d I j L P
                         test $k -eq (count $letters); and set -e words[1]
                         break
                     end
@@ -44,7 +45,7 @@ end
 # Complete the wrapped command's arguments, or the records after :::.
 function __fanout_complete_command_args
     set -l words (__fanout_command_words)
-    if contains -- ::: $words
+    if contains -- ::: $words; or contains -- :::: $words
         __fish_complete_path (commandline -ct)
     else
         complete -C (string join ' ' -- (string escape -- $words) (commandline -ct))
@@ -57,26 +58,36 @@ complete -c fanout -n 'not __fanout_in_options' -a '(__fanout_complete_command_a
 
 complete -c fanout -n __fanout_in_options -s a -l arg-file -r -F -d 'Read records from FILE instead of stdin'
 complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records per command'
+complete -c fanout -n __fanout_in_options -l max-args -x -d 'Up to N records per command (same as --batch)'
 complete -c fanout -n __fanout_in_options -l batch-timeout -x -d 'Flush a partial batch after DUR'
 complete -c fanout -n __fanout_in_options -l breaker -x -d 'Stop starting jobs after N failures in a row'
 complete -c fanout -n __fanout_in_options -l breaker-cooldown -x -d 'Wait DUR before a probe job (default 30s)'
 complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Held output in memory, the rest in TMPDIR (16M)'
 complete -c fanout -n __fanout_in_options -l burst -x -d 'With --rate, up to B starts at once (default 1)'
+complete -c fanout -n __fanout_in_options -l delay -x -d 'At least DUR between two job starts'
 complete -c fanout -n __fanout_in_options -s d -l delimiter -x -d 'Records end with the byte DELIM'
 complete -c fanout -n __fanout_in_options -l dry-run -d 'Print each command instead of running it'
+complete -c fanout -n __fanout_in_options -l dryrun -d 'Print each command instead of running it (same as --dry-run)'
+complete -c fanout -n __fanout_in_options -l group -d 'Each job'\''s output in one piece (the default)'
 complete -c fanout -n __fanout_in_options -l halt -x -a 'soon,fail= now,fail=' -d 'Stop after N failures: soon, or now (kill)'
+complete -c fanout -n __fanout_in_options -l halt-on-error -x -a 'soon,fail= now,fail= 0 1 2' -d 'Stop after N failures (same as --halt)'
 complete -c fanout -n __fanout_in_options -s h -l help -d 'Show the help and exit'
 complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for the record'
-complete -c fanout -n __fanout_in_options -s j -l jobs -x -d 'Run N jobs at once, or N% of the CPUs'
+complete -c fanout -n __fanout_in_options -s j -l jobs -x -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most'
 complete -c fanout -n __fanout_in_options -s P -x -d 'Run N jobs at once (same as -j)'
+complete -c fanout -n __fanout_in_options -l max-procs -x -d 'Run N jobs at once (same as -j)'
 complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FILE (GNU parallel columns)'
 complete -c fanout -n __fanout_in_options -l json-log -r -F -d 'Log each job attempt to FILE as JSON lines'
 complete -c fanout -n __fanout_in_options -s k -l keep-order -d 'Write outputs in input order'
 complete -c fanout -n __fanout_in_options -l kill-after -x -d 'SIGKILL a job DUR after SIGTERM (default 2s)'
+complete -c fanout -n __fanout_in_options -s L -x -d 'Up to N input lines per command (as --batch)'
 complete -c fanout -n __fanout_in_options -l line-buffer -d 'Pass output on a whole line at a time'
+complete -c fanout -n __fanout_in_options -l lb -d 'Pass output on a whole line at a time (same as --line-buffer)'
+complete -c fanout -n __fanout_in_options -s r -l no-run-if-empty -d 'Accepted: empty input never runs a job'
 complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL, not newline'
 complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'
 complete -c fanout -n __fanout_in_options -l bar -d 'Show a progress line (same as --progress)'
+complete -c fanout -n __fanout_in_options -l eta -d 'Show a progress line (same as --progress)'
 complete -c fanout -n __fanout_in_options -l rate -x -d 'At most N starts per UNIT: 10/s, 600/m, 5/100ms'
 complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs the log has as done'
 complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, but run failed jobs again'
@@ -88,4 +99,5 @@ complete -c fanout -n __fanout_in_options -l tag -d 'Prefix output lines with th
 complete -c fanout -n __fanout_in_options -l timeout -x -d 'SIGTERM a job'\''s process group after DUR'
 complete -c fanout -n __fanout_in_options -s u -l ungroup -d 'Jobs write straight to stdout and stderr'
 complete -c fanout -n __fanout_in_options -s v -l verbose -d 'Print each command on stderr as it starts'
+complete -c fanout -n __fanout_in_options -s t -d 'Print each command on stderr (same as -v)'
 complete -c fanout -n __fanout_in_options -s V -l version -d 'Show the version and exit'

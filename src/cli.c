@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "cliwords.h"
 #include "ratelimit.h"
 #include "util.h"
 
@@ -21,21 +23,26 @@
 
 enum opt_id {
 	O_BATCH = 1, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN, O_BUFFER_SIZE,
-	O_BURST, O_ARG_FILE, O_DELIM, O_DRY_RUN, O_HALT, O_HELP, O_REPL, O_JOBS,
-	O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINE_BUFFER, O_NULL,
-	O_PROGRESS, O_RATE, O_RESUME, O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY,
-	O_SHELL, O_STATS, O_TAG, O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION,
+	O_BURST, O_ARG_FILE, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT, O_HELP,
+	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
+	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_RATE, O_RESUME,
+	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHELL, O_STATS, O_TAG,
+	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
 };
+
+/* Which options were given, one bit per opt_id: conflicts are refused. */
+_Static_assert(O_END <= 64, "opt_id must fit a uint64_t bit set");
+#define BIT(id) ((uint64_t)1 << (id))
 
 struct optdef {
 	const char *lng;        /* long name without "--", NULL if none */
 	char shrt;              /* short letter, 0 if none */
 	enum opt_id id;
 	const char *arg;        /* value's name in --help, NULL: a flag */
-	const char *help;
+	const char *help;       /* a '\n' continues it on the next line */
 };
 
-/* Sorted as --help prints them; -P and --bar are aliases, not listed. */
+/* Sorted as --help prints them; the aliases below are listed under them. */
 static const struct optdef optdefs[] = {
 	{ "arg-file", 'a', O_ARG_FILE, "FILE", "read records from FILE instead of stdin" },
 	{ "batch", 'n', O_BATCH, "N", "up to N records per command" },
@@ -44,19 +51,24 @@ static const struct optdef optdefs[] = {
 	{ "breaker-cooldown", 0, O_BREAKER_COOLDOWN, "DUR", "wait DUR before a probe job (default 30s)" },
 	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "held output in memory, the rest in TMPDIR (16M)" },
 	{ "burst", 0, O_BURST, "B", "with --rate, up to B starts at once (default 1)" },
+	{ "delay", 0, O_DELAY, "DUR", "at least DUR between two job starts" },
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
+	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
 	{ "halt", 0, O_HALT, "WHEN,fail=N", "stop after N failures: soon, or now (kill)" },
 	{ "help", 'h', O_HELP, NULL, "show this help and exit" },
 	{ NULL, 'I', O_REPL, "STR", "use STR instead of {} for the record" },
-	{ "jobs", 'j', O_JOBS, "N", "N at once, or N% of CPUs (default: all; -P too)" },
+	{ "jobs", 'j', O_JOBS, "N", "N at once (default: CPUs), N% or +N/-N of\n"
+				     "CPUs, or 0: as many as open files allow" },
 	{ "joblog", 0, O_JOBLOG, "FILE", "log each job to FILE (GNU parallel's columns)" },
 	{ "json-log", 0, O_JSON_LOG, "FILE", "log each job attempt to FILE as JSON lines" },
 	{ "keep-order", 'k', O_KEEP_ORDER, NULL, "write outputs in input order" },
 	{ "kill-after", 0, O_KILL_AFTER, "DUR", "SIGKILL a job DUR after SIGTERM (default 2s)" },
+	{ NULL, 'L', O_LINES, "N", "up to N input lines per command (as --batch)" },
 	{ "line-buffer", 0, O_LINE_BUFFER, NULL, "pass output on a whole line at a time" },
+	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
-	{ "progress", 0, O_PROGRESS, NULL, "progress line on stderr (a tty; --bar too)" },
+	{ "progress", 0, O_PROGRESS, NULL, "progress line with ETA on stderr (a tty)" },
 	{ "rate", 0, O_RATE, "N/UNIT", "at most N starts per UNIT: 10/s, 600/m, 5/100ms" },
 	{ "resume", 0, O_RESUME, NULL, "with --joblog, skip jobs the log has as done" },
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
@@ -71,8 +83,67 @@ static const struct optdef optdefs[] = {
 	{ "version", 'V', O_VERSION, NULL, "show the version and exit" },
 };
 
+/*
+ * Other spellings of the options above, as GNU parallel and xargs users
+ * type them by habit; each means exactly what its option means.
+ */
+static const struct alias {
+	const char *lng;
+	char shrt;
+	enum opt_id id;
+} aliases[] = {
+	{ "max-args", 0, O_BATCH },
+	{ "dryrun", 0, O_DRY_RUN },
+	{ "halt-on-error", 0, O_HALT },
+	{ NULL, 'P', O_JOBS },
+	{ "max-procs", 0, O_JOBS },
+	{ "lb", 0, O_LINE_BUFFER },
+	{ "bar", 0, O_PROGRESS },
+	{ "eta", 0, O_PROGRESS },
+	{ NULL, 't', O_VERBOSE },
+};
+
+#define NELEM(a) (sizeof (a) / sizeof (a)[0])
+
 static const char usage_line[] =
-	"usage: fanout [OPTIONS] [--] [COMMAND [ARG...]] [::: ARG...]\n";
+	"usage: fanout [OPTIONS] [--] [COMMAND [ARG...]] [::: ARG... | :::: FILE]\n";
+
+/* The width of --help's option column, with its indent and a space. */
+#define HELP_COL 33
+
+/* Print TEXT in the help column; each '\n' in it starts a new line. */
+static void help_text(const char *text)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n')) != NULL) {
+		printf("%.*s\n%*s", (int)(nl - text), text, HELP_COL, "");
+		text = nl + 1;
+	}
+	printf("%s\n", text);
+}
+
+/* The other spellings of option ID, "also -P, --max-procs", if it has any. */
+static void help_aliases(enum opt_id id)
+{
+	const char *sep = "also ";
+
+	for (size_t i = 0; i < NELEM(aliases); i++) {
+		const struct alias *a = &aliases[i];
+
+		if (a->id != id)
+			continue;
+		if (*sep == 'a')
+			printf("%*s", HELP_COL, "");
+		if (a->lng)
+			printf("%s--%s", sep, a->lng);
+		else
+			printf("%s-%c", sep, a->shrt);
+		sep = ", ";
+	}
+	if (*sep != 'a')
+		putchar('\n');
+}
 
 static void help(void)
 {
@@ -85,7 +156,7 @@ static void help(void)
 	      "{//} dirname, {/.} basename without extension, {#} sequence number,\n"
 	      "{%} worker slot. Durations: 250ms, 1.5s, 2m, 1h (bare: seconds).\n\n"
 	      "Options:\n", stdout);
-	for (size_t i = 0; i < sizeof optdefs / sizeof optdefs[0]; i++) {
+	for (size_t i = 0; i < NELEM(optdefs); i++) {
 		const struct optdef *d = &optdefs[i];
 		int n = 0;
 
@@ -97,7 +168,9 @@ static void help(void)
 			n = snprintf(buf, sizeof buf, "    --%s", d->lng);
 		if (d->arg)
 			snprintf(buf + n, sizeof buf - n, " %s", d->arg);
-		printf("  %-30s %s\n", buf, d->help);
+		printf("  %-*s ", HELP_COL - 3, buf);
+		help_text(d->help);
+		help_aliases(d->id);
 	}
 	fputs("\nExit status: 0 all jobs succeeded, 1 some job failed, 2 usage error,\n"
 	      "3 fanout could not go on, 128+N stopped by signal N.\n"
@@ -109,15 +182,6 @@ int cli_ncpus(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n > 0 ? (int)n : 1;
-}
-
-/* The name the user typed, for messages: "-j" or "--jobs". */
-static void optname(char *buf, size_t n, const struct optdef *d, int is_long)
-{
-	if (is_long)
-		snprintf(buf, n, "--%s", d->lng);
-	else
-		snprintf(buf, n, "-%c", d->shrt);
 }
 
 static long long num_arg(const char *name, const char *v, long long min,
@@ -147,7 +211,6 @@ static int64_t dur_arg(const char *name, const char *v, int allow_zero)
 		die(EXIT_USAGE, "%s '%s': must be more than 0", name, v);
 	return ns;
 }
-
 /* "64M", "1G", "512K", "1000" (bytes). */
 static size_t size_arg(const char *name, const char *v)
 {
@@ -190,6 +253,17 @@ static void halt_arg(struct opts *o, const char *name, const char *v)
 {
 	const char *rest;
 
+	/* GNU parallel's older forms, which its --halt still takes too. */
+	if (strcmp(v, "0") == 0 || strcmp(v, "never") == 0) {
+		o->halt = HALT_NEVER;
+		o->halt_fail = 0;
+		return;
+	}
+	if (strcmp(v, "1") == 0)
+		v = "soon,fail=1";
+	else if (strcmp(v, "2") == 0)
+		v = "now,fail=1";
+
 	if (strncmp(v, "soon,fail=", 10) == 0) {
 		o->halt = HALT_SOON;
 		rest = v + 10;
@@ -197,31 +271,80 @@ static void halt_arg(struct opts *o, const char *name, const char *v)
 		o->halt = HALT_NOW;
 		rest = v + 9;
 	} else {
-		die(EXIT_USAGE, "%s '%s': must be soon,fail=N or now,fail=N",
-		    name, v);
+		die(EXIT_USAGE, "%s '%s': must be soon,fail=N or now,fail=N "
+		    "(or 0, 1, 2)", name, v);
 	}
 	o->halt_fail = (int)num_arg(name, rest, 1, 1000000000);
+}
+
+#define JOBS_MAX 4096
+
+/*
+ * Open files a running job holds in fanout, and what fanout needs besides:
+ * the figures spawn_reserve_fds() raises the soft limit by.
+ */
+#define FDS_PER_JOB 6
+#define FDS_BASE 64
+
+/*
+ * -j 0, GNU parallel's "as many as possible": as many jobs as the hard
+ * limit on open files leaves room for, at most JOBS_MAX.
+ */
+static int jobs_most(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY)
+		return JOBS_MAX;
+	if (rl.rlim_max < FDS_BASE + FDS_PER_JOB)
+		return 1;
+	n = (rl.rlim_max - FDS_BASE) / FDS_PER_JOB;
+	return n < JOBS_MAX ? (int)n : JOBS_MAX;
 }
 
 static void jobs_arg(struct opts *o, const char *name, const char *v)
 {
 	size_t n = strlen(v);
+	long long k;
 
+	if (v[0] == '+' || v[0] == '-') {
+		/* GNU parallel's +N and -N: the CPUs plus or minus N. */
+		const char *errstr;
+
+		k = parse_num(v + 1, 0, JOBS_MAX, &errstr);
+		if (errstr)
+			die(EXIT_USAGE, "%s '%s': must be N, N%%, +N or -N, "
+			    "N up to %d", name, v, JOBS_MAX);
+		k = v[0] == '+' ? cli_ncpus() + k : cli_ncpus() - k;
+		o->jobs = k < 1 ? 1 : k > JOBS_MAX ? JOBS_MAX : (int)k;
+		return;
+	}
 	if (n > 1 && v[n - 1] == '%') {
 		char num[32];
-		long long pct;
 
 		if (n >= sizeof num)
 			die(EXIT_USAGE, "%s '%s': not a whole number", name, v);
 		memcpy(num, v, n - 1);
 		num[n - 1] = '\0';
-		pct = num_arg(name, num, 1, 100000);
-		o->jobs = (int)(cli_ncpus() * pct / 100);
+		k = num_arg(name, num, 1, 100000);
+		o->jobs = (int)(cli_ncpus() * k / 100);
 		if (o->jobs < 1)
 			o->jobs = 1;
 		return;
 	}
-	o->jobs = (int)num_arg(name, v, 1, 4096);
+	k = num_arg(name, v, 0, JOBS_MAX);
+	o->jobs = k == 0 ? jobs_most() : (int)k;
+}
+
+/* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
+static void delay_arg(struct opts *o, const char *name, const char *v)
+{
+	int64_t ns = dur_arg(name, v, 1);
+
+	o->rate = ns > 0;
+	o->rate_count = 1;
+	o->rate_per_ns = ns;
 }
 
 static void apply(struct opts *o, const struct optdef *d, const char *name,
@@ -235,8 +358,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_BREAKER_COOLDOWN: o->breaker_cooldown_ns = dur_arg(name, v, 0); break;
 	case O_BUFFER_SIZE: o->buffer_size = size_arg(name, v); break;
 	case O_BURST: o->burst = num_arg(name, v, 1, 1000000000); break;
+	case O_DELAY: delay_arg(o, name, v); break;
 	case O_DELIM: o->delim = delim_arg(name, v); break;
 	case O_DRY_RUN: o->dry_run = true; break;
+	case O_GROUP: break;            /* the default; conflicts checked later */
 	case O_HALT: halt_arg(o, name, v); break;
 	case O_HELP: help(); exit(EXIT_OK);
 	case O_REPL:
@@ -249,7 +374,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_JSON_LOG: o->json_log = v; break;
 	case O_KEEP_ORDER: o->keep_order = true; break;
 	case O_KILL_AFTER: o->kill_after_ns = dur_arg(name, v, 0); break;
+	/* A line is a record, so N lines are a batch of N. */
+	case O_LINES: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_LINE_BUFFER: o->out = OUT_LINE; break;
+	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
 	case O_NULL: o->delim = '\0'; break;
 	case O_PROGRESS: o->progress = true; break;
 	case O_RATE: {
@@ -271,36 +399,78 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_UNGROUP: o->out = OUT_UNGROUP; break;
 	case O_VERBOSE: o->verbose = true; break;
 	case O_VERSION: printf("fanout %s\n", FANOUT_VERSION); exit(EXIT_OK);
+	case O_END: break;
 	}
 }
 
+static const struct optdef *find_id(enum opt_id id)
+{
+	for (size_t i = 0; i < NELEM(optdefs); i++)
+		if (optdefs[i].id == id)
+			return &optdefs[i];
+	return NULL;
+}
+
+/* The option named S (N bytes, no "--"), aliases included. */
 static const struct optdef *find_long(const char *s, size_t n)
 {
-	static const struct optdef alias_bar = { "bar", 0, O_PROGRESS, NULL, NULL };
-
-	if (n == 3 && strncmp(s, "bar", 3) == 0)
-		return &alias_bar;
-	for (size_t i = 0; i < sizeof optdefs / sizeof optdefs[0]; i++)
+	for (size_t i = 0; i < NELEM(optdefs); i++)
 		if (optdefs[i].lng && strlen(optdefs[i].lng) == n &&
 		    strncmp(optdefs[i].lng, s, n) == 0)
 			return &optdefs[i];
+	for (size_t i = 0; i < NELEM(aliases); i++)
+		if (aliases[i].lng && strlen(aliases[i].lng) == n &&
+		    strncmp(aliases[i].lng, s, n) == 0)
+			return find_id(aliases[i].id);
 	return NULL;
 }
 
 static const struct optdef *find_short(char c)
 {
-	if (c == 'P')
-		c = 'j';
-	for (size_t i = 0; i < sizeof optdefs / sizeof optdefs[0]; i++)
+	for (size_t i = 0; i < NELEM(optdefs); i++)
 		if (optdefs[i].shrt == c)
 			return &optdefs[i];
+	for (size_t i = 0; i < NELEM(aliases); i++)
+		if (aliases[i].shrt == c)
+			return find_id(aliases[i].id);
 	return NULL;
 }
 
-/* Checks that need the whole command line. */
-static void validate(struct opts *o)
+/* xargs' "-s 100" (max-chars) would be a script named "100" here. */
+static _Noreturn void shell_number(const char *num)
 {
-	if (o->burst && !o->rate)
+	die(EXIT_USAGE, "-s %s: fanout's -s is --shell, not a size; argument "
+	    "size limits are automatic, so leave it out", num);
+}
+
+/* Options that cannot be given together, not even the last one winning. */
+static const struct {
+	enum opt_id a, b;
+	const char *msg;
+} conflicts[] = {
+	{ O_TAG, O_UNGROUP, "--tag cannot be used with --ungroup" },
+	{ O_KEEP_ORDER, O_UNGROUP, "--keep-order cannot be used with --ungroup" },
+	{ O_LINE_BUFFER, O_UNGROUP, "--line-buffer cannot be used with --ungroup" },
+	{ O_GROUP, O_UNGROUP, "--group cannot be used with --ungroup" },
+	{ O_GROUP, O_LINE_BUFFER, "--group cannot be used with --line-buffer" },
+	{ O_NULL, O_DELIM, "--null cannot be used with --delimiter" },
+	{ O_RESUME, O_RESUME_FAILED, "--resume cannot be used with --resume-failed" },
+	{ O_DELAY, O_RATE, "--delay cannot be used with --rate "
+			   "(--delay DUR is --rate 1/DUR)" },
+	{ O_LINES, O_BATCH, "-L cannot be used with --batch" },
+	{ O_LINES, O_NULL, "-L counts lines: it cannot be used with --null "
+			   "(write --batch N)" },
+	{ O_LINES, O_DELIM, "-L counts lines: it cannot be used with --delimiter "
+			    "(write --batch N)" },
+};
+
+/* Checks that need the whole command line; SEEN has a bit per option. */
+static void validate(struct opts *o, uint64_t seen)
+{
+	for (size_t i = 0; i < NELEM(conflicts); i++)
+		if ((seen & BIT(conflicts[i].a)) && (seen & BIT(conflicts[i].b)))
+			die(EXIT_USAGE, "%s", conflicts[i].msg);
+	if ((seen & BIT(O_BURST)) && !(seen & BIT(O_RATE)))
 		die(EXIT_USAGE, "--burst needs --rate");
 	if (!o->burst)
 		o->burst = 1;
@@ -314,16 +484,76 @@ static void validate(struct opts *o)
 		die(EXIT_USAGE, "--resume needs --joblog FILE");
 	if (o->shell && o->ncmd == 0)
 		die(EXIT_USAGE, "--shell needs a COMMAND");
-	if (o->tag && o->out == OUT_UNGROUP)
-		die(EXIT_USAGE, "--tag cannot be used with --ungroup");
-	if (o->keep_order && o->out == OUT_UNGROUP)
-		die(EXIT_USAGE, "--keep-order cannot be used with --ungroup");
+	if (o->shell && o->cmd[0][0] &&
+	    strspn(o->cmd[0], "0123456789") == strlen(o->cmd[0]))
+		shell_number(o->cmd[0]);
 	if (o->have_args && o->arg_file)
 		die(EXIT_USAGE, "::: and --arg-file cannot be used together");
+	cliwords_check(o);
+}
+
+/* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */
+static void parse_option(struct opts *o, int argc, char **argv, int *i,
+			 uint64_t *seen)
+{
+	const char *a = argv[*i];
+
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		const struct optdef *d = find_long(a + 2, n);
+		char name[64];
+		const char *v = NULL;
+
+		if (!d)
+			die(EXIT_USAGE, "unknown option '%.*s' (see --help)",
+			    (int)(n + 2), a);
+		/* The name the user typed, for messages: an alias is its own. */
+		snprintf(name, sizeof name, "%.*s", (int)(n + 2), a);
+		if (d->arg) {
+			if (eq)
+				v = eq + 1;
+			else if (*i + 1 < argc)
+				v = argv[++*i];
+			else
+				die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
+		} else if (eq) {
+			die(EXIT_USAGE, "%s takes no value", name);
+		}
+		apply(o, d, name, v);
+		*seen |= BIT(d->id);
+		return;
+	}
+	/* A cluster of short options: -kj4, -j 4, -0k. */
+	for (const char *p = a + 1; *p; p++) {
+		const struct optdef *d = find_short(*p);
+		char name[8];
+
+		if (!d)
+			die(EXIT_USAGE, "unknown option '-%c' (see --help)", *p);
+		if (*p == 's' && p[1] >= '0' && p[1] <= '9')
+			shell_number(p + 1);
+		snprintf(name, sizeof name, "-%c", *p);
+		*seen |= BIT(d->id);
+		if (d->arg) {
+			const char *v;
+
+			if (p[1])
+				v = p + 1;
+			else if (*i + 1 < argc)
+				v = argv[++*i];
+			else
+				die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
+			apply(o, d, name, v);
+			return;
+		}
+		apply(o, d, name, NULL);
+	}
 }
 
 void cli_parse(struct opts *o, int argc, char **argv)
 {
+	uint64_t seen = 0;
 	int i;
 
 	memset(o, 0, sizeof *o);
@@ -341,66 +571,10 @@ void cli_parse(struct opts *o, int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strcmp(a, ":::") == 0 || a[0] != '-' || a[1] == '\0')
+		if (a[0] != '-' || a[1] == '\0')
 			break;
-		if (a[1] == '-') {
-			const char *eq = strchr(a + 2, '=');
-			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			const struct optdef *d = find_long(a + 2, n);
-			char name[64];
-			const char *v = NULL;
-
-			if (!d)
-				die(EXIT_USAGE, "unknown option '%.*s' (see --help)",
-				    (int)(n + 2), a);
-			optname(name, sizeof name, d, 1);
-			if (d->arg) {
-				if (eq)
-					v = eq + 1;
-				else if (i + 1 < argc)
-					v = argv[++i];
-				else
-					die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
-			} else if (eq) {
-				die(EXIT_USAGE, "%s takes no value", name);
-			}
-			apply(o, d, name, v);
-			continue;
-		}
-		/* A cluster of short options: -kj4, -j 4, -0k. */
-		for (const char *p = a + 1; *p; p++) {
-			const struct optdef *d = find_short(*p);
-			char name[8];
-
-			if (!d)
-				die(EXIT_USAGE, "unknown option '-%c' (see --help)", *p);
-			snprintf(name, sizeof name, "-%c", *p);
-			if (d->arg) {
-				const char *v;
-
-				if (p[1])
-					v = p + 1;
-				else if (i + 1 < argc)
-					v = argv[++i];
-				else
-					die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
-				apply(o, d, name, v);
-				break;
-			}
-			apply(o, d, name, NULL);
-		}
+		parse_option(o, argc, argv, &i, &seen);
 	}
-
-	/* COMMAND [ARG...] up to an optional ":::", then the records. */
-	o->cmd = argv + i;
-	o->ncmd = 0;
-	while (i + o->ncmd < argc && strcmp(argv[i + o->ncmd], ":::") != 0)
-		o->ncmd++;
-	if (i + o->ncmd < argc) {
-		o->have_args = true;
-		o->args = argv + i + o->ncmd + 1;
-		o->nargs = argc - (i + o->ncmd + 1);
-		argv[i + o->ncmd] = NULL;      /* terminate COMMAND's argv */
-	}
-	validate(o);
+	cliwords_split(o, argc, argv, i);
+	validate(o, seen);
 }

@@ -33,15 +33,17 @@ refused() {
 	[[ "$output" =~ ^fanout\ [0-9]+\.[0-9]+ ]]
 }
 
-@test "-j 0 is refused with the documented message" {
-	run fanout -j 0 true ::: x
+@test "--timeout 0 is refused with the documented message" {
+	run fanout --timeout 0 true ::: x
 	[ "$status" -eq 2 ]
-	[ "$output" = "fanout: -j 0: must be at least 1" ]
+	[ "$output" = "fanout: --timeout '0': must be more than 0" ]
 }
 
 @test "bad numbers and durations are refused before anything runs" {
 	refused -j abc
-	refused -j -3
+	refused -j +x
+	refused -j -
+	refused -j 3-
 	refused --jobs=
 	refused -j 99999999
 	refused --timeout 0
