@@ -126,22 +126,23 @@ static void help_text(const char *text)
 /* The other spellings of option ID, "also -P, --max-procs", if it has any. */
 static void help_aliases(enum opt_id id)
 {
-	const char *sep = "also ";
+	int n = 0;
 
 	for (size_t i = 0; i < NELEM(aliases); i++) {
 		const struct alias *a = &aliases[i];
 
 		if (a->id != id)
 			continue;
-		if (*sep == 'a')
-			printf("%*s", HELP_COL, "");
-		if (a->lng)
-			printf("%s--%s", sep, a->lng);
+		if (n++ == 0)
+			printf("%*salso ", HELP_COL, "");
 		else
-			printf("%s-%c", sep, a->shrt);
-		sep = ", ";
+			fputs(", ", stdout);
+		if (a->lng)
+			printf("--%s", a->lng);
+		else
+			printf("-%c", a->shrt);
 	}
-	if (*sep != 'a')
+	if (n)
 		putchar('\n');
 }
 
@@ -492,6 +493,14 @@ static void validate(struct opts *o, uint64_t seen)
 	cliwords_check(o);
 }
 
+/* GNU parallel takes each -a FILE as one more input source. */
+static void once(const struct optdef *d, uint64_t seen)
+{
+	if (d->id == O_ARG_FILE && (seen & BIT(O_ARG_FILE)))
+		die(EXIT_USAGE, "--arg-file given twice: several input sources "
+		    "are not supported yet");
+}
+
 /* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */
 static void parse_option(struct opts *o, int argc, char **argv, int *i,
 			 uint64_t *seen)
@@ -520,6 +529,7 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		} else if (eq) {
 			die(EXIT_USAGE, "%s takes no value", name);
 		}
+		once(d, *seen);
 		apply(o, d, name, v);
 		*seen |= BIT(d->id);
 		return;
@@ -534,6 +544,7 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		if (*p == 's' && p[1] >= '0' && p[1] <= '9')
 			shell_number(p + 1);
 		snprintf(name, sizeof name, "-%c", *p);
+		once(d, *seen);
 		*seen |= BIT(d->id);
 		if (d->arg) {
 			const char *v;

@@ -24,7 +24,7 @@ load helpers
 }
 
 @test "2: usage error, nothing ran" {
-	run fanout --jobs 0 touch ran ::: x
+	run fanout --jobs abc touch ran ::: x
 	[ "$status" -eq 2 ]
 	[ ! -e ran ]
 }

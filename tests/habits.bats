@@ -188,6 +188,8 @@ max_slot() {
 		touch :::: a b
 	refused ":::: and --arg-file cannot be used together" \
 		-a /dev/null touch :::: /dev/null
+	refused "--arg-file given twice: several input sources are not supported yet" \
+		-a /dev/null --arg-file=/dev/null touch ran
 }
 
 @test "{1} and the other positional replacement strings are refused, with a hint" {
