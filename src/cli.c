@@ -4,6 +4,11 @@
  * A small hand-written parser rather than getopt_long: options stop at the
  * first word that is not an option (the COMMAND, as in xargs), clusters such
  * as -kj4 work, and each error names the option the user typed.
+ *
+ * What GNU parallel and xargs users type by habit (issue 12) is either an
+ * alias with exactly its option's meaning, listed under that option in
+ * --help, or refused with exit status 2 and a hint. Options that contradict
+ * each other are refused too: the last one never silently wins.
  */
 #include "cli.h"
 
