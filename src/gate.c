@@ -100,14 +100,21 @@ void gate_result(struct gate *g, bool ok, bool probe)
 	pthread_mutex_unlock(&g->mu);
 }
 
-enum breaker_state gate_breaker_state(struct gate *g)
+void gate_snapshot(struct gate *g, struct gate_snap *s)
 {
-	enum breaker_state st;
-
+	/* use_rate and use_breaker never change after gate_init(). */
+	s->use_rate = g->use_rate;
+	s->use_breaker = g->use_breaker;
+	s->breaker = BREAKER_CLOSED;
+	s->trips = 0;
+	s->rate_wait_ns = 0;
+	if (!g->use_rate && !g->use_breaker)
+		return;
 	pthread_mutex_lock(&g->mu);
-	st = g->br.state;
+	s->breaker = g->br.state;
+	s->trips = g->br.trips;
+	s->rate_wait_ns = g->rate_wait_ns;
 	pthread_mutex_unlock(&g->mu);
-	return st;
 }
 
 void gate_close(struct gate *g)

@@ -40,8 +40,20 @@ bool gate_pass(struct gate *g, bool *probe);
 /* A job started through the gate ended; OK: it succeeded. */
 void gate_result(struct gate *g, bool ok, bool probe);
 
-/* The breaker's state now (under the gate's lock). */
-enum breaker_state gate_breaker_state(struct gate *g);
+/* The gate at one instant, for the progress line and the reports. */
+struct gate_snap {
+	bool use_rate, use_breaker;
+	enum breaker_state breaker;     /* BREAKER_CLOSED when not used */
+	uint64_t trips;                 /* times the breaker opened */
+	int64_t rate_wait_ns;           /* total time spent waiting for tokens */
+};
+
+/*
+ * Read the gate into *S. Nobody else takes the gate's lock or reads its
+ * fields: this is the one way to look. Without a rate or breaker it takes
+ * no lock.
+ */
+void gate_snapshot(struct gate *g, struct gate_snap *s);
 
 /* Wake every waiter and refuse from now on. */
 void gate_close(struct gate *g);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "attempt.h"
 #include "util.h"
 
 struct joblog {
@@ -136,8 +136,7 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	size_t n = strlen(cmd) + 160;
 	char *buf;
 	int len, exitval;
-	bool ok = a->exit_code == 0 && !a->signal && !a->timed_out &&
-		  !a->not_started;
+	bool ok = attempt_ok(a);
 
 	/* Cut short by a cancel: not done, so not logged (GNU parallel too). */
 	if (l->fd < 0 || (a->cancelled && !ok))

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "attempt.h"
 #include "util.h"
 
 struct jsonlog {
@@ -191,8 +191,7 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 	struct sbuf b = { NULL, 0, 0 };
 	/* Wall time of a monotonic instant, from the start's pair of clocks. */
 	int64_t off = a->start_wall_ns - a->start_ns;
-	bool ok = a->exit_code == 0 && !a->signal && !a->timed_out &&
-		  !a->not_started;
+	bool ok = attempt_ok(a);
 
 	sb_printf(&b, "{\"seq\":%llu,\"attempt\":%d,\"slot\":%d",
 		  (unsigned long long)a->job->seq, a->job->attempt + 1, a->slot);

@@ -19,6 +19,7 @@
 #include "joblog.h"
 #include "report.h"
 #include "run.h"
+#include "runstate.h"
 #include "signals.h"
 #include "spawn.h"
 #include "util.h"
@@ -61,22 +62,10 @@ static void make_env(struct runner *r)
 	r->nenv = k;
 }
 
-static void pipe_or_die(int *rfd, int *wfd)
-{
-	int p[2];
-
-	if (pipe(p) < 0)
-		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	*rfd = p[0];
-	*wfd = p[1];
-}
-
 /* Output could not be written: stop the run; the exit status says why. */
 static void on_output_error(void)
 {
-	run_cancel(&R, SIGTERM, false);
+	runstate_cancel(SIGTERM, false);
 }
 
 static void setup_command(struct runner *r, const struct opts *o)
@@ -113,7 +102,7 @@ static int open_input(const struct opts *o)
 
 static int exit_status(struct runner *r, int input_error)
 {
-	int sig = atomic_load(&r->stop_signal);
+	int sig = runstate_stop_signal();
 
 	switch (fanin_error(&r->fanin)) {
 	case FANIN_CLOSED:
@@ -128,7 +117,7 @@ static int exit_status(struct runner *r, int input_error)
 	if (sig)
 		return 128 + sig;
 	if (atomic_load(&r->failed) || atomic_load(&r->cancelled) ||
-	    atomic_load(&r->state) != RS_RUNNING)
+	    runstate_get() != RS_RUNNING)
 		return EXIT_JOBS_FAILED;
 	return EXIT_OK;
 }
@@ -156,10 +145,7 @@ int main(int argc, char **argv)
 	r->maxworkers = o.jobs + 256;
 	guard_init(r->maxworkers);
 	make_env(r);
-	pipe_or_die(&r->cancel_fd, &r->cancel_wfd);
-	pipe_or_die(&r->reader_stop_fd, &r->reader_stop_wfd);
 	r->start_ns = now_ns();
-	atomic_init(&r->state, RS_RUNNING);
 	atomic_init(&r->target_workers, o.jobs);
 	r->thread_live = xcalloc((size_t)r->maxworkers, sizeof *r->thread_live);
 	pthread_mutex_init(&r->poolmu, NULL);
@@ -177,6 +163,8 @@ int main(int argc, char **argv)
 		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
 	fanin_init(&r->fanin, &o, r->sched.window, &r->sched, on_output_error);
 	gate_init(&r->gate, &o);
+	runstate_init(&r->sched, &r->gate);
+	r->reader_stop_fd = runstate_stop_fd();
 
 	report_init(r);
 	signals_start(r);
@@ -204,11 +192,11 @@ int main(int argc, char **argv)
 	unstarted = atomic_load(&r->read) > ended ?
 		    atomic_load(&r->read) - ended : 0;
 	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
-	if (atomic_load(&r->state) != RS_RUNNING &&
+	if (runstate_get() != RS_RUNNING &&
 	    fanin_error(&r->fanin) != FANIN_CLOSED)
 		warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
-		      atomic_load(&r->stop_signal) == SIGHUP ? "drained"
-		      : atomic_load(&r->stop_signal) ? "cancelled"
+		      runstate_stop_signal() == SIGHUP ? "drained"
+		      : runstate_stop_signal() ? "cancelled"
 		      : fanin_error(&r->fanin) == FANIN_OK ? "halted"
 		      : "stopped",
 		      (unsigned long long)atomic_load(&r->succeeded),

@@ -1,8 +1,8 @@
 /*
  * progress.c - the progress line (see progress.h).
  *
- * The thread sleeps in poll(2) on its own stop pipe and on the run's
- * reader_stop_fd, which becomes readable (and stays so: nobody reads it)
+ * The thread sleeps in poll(2) on its own stop pipe and on the run's stop
+ * fd (runstate.h), which becomes readable (and stays so: nobody reads it)
  * once the run stops starting jobs; so a cancel erases the line at once,
  * before main prints its summary. Counters are read without stopping
  * anyone: the line is a glance, not an account.
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "runstate.h"
 #include "stats.h"
 #include "util.h"
 
@@ -82,13 +83,12 @@ static void compose(char *buf, size_t n)
 	int running = atomic_load(&r->running);
 	double secs = (double)(now_ns() - r->start_ns) / NS_PER_SEC;
 	double rate = secs > 0 ? (double)done / secs : 0;
-	bool closed;
+	bool closed = sched_input_closed(&r->sched);
+	struct gate_snap g;
 	size_t len = 0;
 	char eta[32], dur[32];
 
-	pthread_mutex_lock(&r->sched.mu);
-	closed = r->sched.closed;
-	pthread_mutex_unlock(&r->sched.mu);
+	gate_snapshot(&r->gate, &g);
 
 #define ADD(...) do { \
 	if (len < n) { \
@@ -110,22 +110,11 @@ static void compose(char *buf, size_t n)
 	} else {
 		ADD(", ETA ?");
 	}
-	if (r->gate.use_breaker) {
-		enum breaker_state st;
-
-		pthread_mutex_lock(&r->gate.mu);
-		st = r->gate.br.state;
-		pthread_mutex_unlock(&r->gate.mu);
-		ADD(", breaker %s", breaker_state_name(st));
-	}
-	if (r->gate.use_rate) {
-		int64_t w;
-
-		pthread_mutex_lock(&r->gate.mu);
-		w = r->gate.rate_wait_ns;
-		pthread_mutex_unlock(&r->gate.mu);
-		ADD(", rate wait %s", stats_fmt_duration(dur, sizeof dur, w));
-	}
+	if (g.use_breaker)
+		ADD(", breaker %s", breaker_state_name(g.breaker));
+	if (g.use_rate)
+		ADD(", rate wait %s",
+		    stats_fmt_duration(dur, sizeof dur, g.rate_wait_ns));
 #undef ADD
 }
 
@@ -167,7 +156,7 @@ static void *progress_main(void *arg)
 {
 	struct pollfd p[2] = {
 		{ .fd = P.stop_rfd, .events = POLLIN },
-		{ .fd = P.r->reader_stop_fd, .events = POLLIN },
+		{ .fd = runstate_stop_fd(), .events = POLLIN },
 	};
 
 	(void)arg;
@@ -177,7 +166,7 @@ static void *progress_main(void *arg)
 		pthread_mutex_lock(&P.mu);
 		quiet = P.quiet;
 		pthread_mutex_unlock(&P.mu);
-		if (!quiet && atomic_load(&P.r->state) != RS_RUNNING) {
+		if (!quiet && runstate_get() != RS_RUNNING) {
 			go_quiet();
 			quiet = true;
 		}

@@ -25,6 +25,7 @@ static struct {
 	pthread_mutex_t mu;
 	struct stats_hist runtime;      /* attempts that started */
 	uint64_t attempts;
+	bool use_breaker;               /* the gate has a breaker */
 	bool breaker_open;              /* not closed, last we looked */
 	int64_t breaker_since;          /* when it left closed */
 	int64_t breaker_open_ns;        /* total time not closed */
@@ -42,22 +43,24 @@ static void breaker_seen(bool open, int64_t now)
 
 static bool breaker_is_open(struct runner *r)
 {
-	bool open;
+	struct gate_snap g;
 
-	if (!r->gate.use_breaker)
+	/* Without a breaker, spare every attempt a trip through the gate. */
+	if (!ST.use_breaker)
 		return false;
-	pthread_mutex_lock(&r->gate.mu);
-	open = r->gate.br.state != BREAKER_CLOSED;
-	pthread_mutex_unlock(&r->gate.mu);
-	return open;
+	gate_snapshot(&r->gate, &g);
+	return g.breaker != BREAKER_CLOSED;
 }
 
 void report_init(struct runner *r)
 {
 	const struct opts *o = r->o;
+	struct gate_snap g;
 
 	if (o->json_log)
 		json = jsonlog_open(o->json_log);
+	gate_snapshot(&r->gate, &g);
+	ST.use_breaker = g.use_breaker;
 	stats_hist_init(&ST.runtime);
 	ST.attempts = 0;
 	ST.breaker_open = false;
@@ -96,16 +99,12 @@ static void print_stats(struct runner *r)
 	uint64_t skipped = atomic_load(&r->skipped);
 	uint64_t done = ok + failed + cancelled;
 	int64_t now = now_ns(), wall = now - r->start_ns;
-	int64_t rate_wait = 0;
+	struct gate_snap g;
 	char d[4][32];
 
-	if (r->gate.use_rate) {
-		pthread_mutex_lock(&r->gate.mu);
-		rate_wait = r->gate.rate_wait_ns;
-		pthread_mutex_unlock(&r->gate.mu);
-	}
+	gate_snapshot(&r->gate, &g);
 	pthread_mutex_lock(&ST.mu);
-	breaker_seen(breaker_is_open(r), now);
+	breaker_seen(g.breaker != BREAKER_CLOSED, now);
 	warnx("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
 	      "%llu cancelled, %llu never started, %llu skipped; %llu retries",
 	      (unsigned long long)(read + skipped), (unsigned long long)ok,
@@ -132,9 +131,9 @@ static void print_stats(struct runner *r)
 		warnx("stats: job runtime: no job ran");
 	warnx("stats: waited %s on the rate limit (all workers), "
 	      "breaker open %s (%llu trips)",
-	      stats_fmt_duration(d[0], sizeof d[0], rate_wait),
+	      stats_fmt_duration(d[0], sizeof d[0], g.rate_wait_ns),
 	      stats_fmt_duration(d[1], sizeof d[1], ST.breaker_open_ns),
-	      (unsigned long long)r->gate.br.trips);
+	      (unsigned long long)g.trips);
 	pthread_mutex_unlock(&ST.mu);
 }
 

@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "progress.h"
 #include "report.h"
+#include "runstate.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -42,28 +43,6 @@ struct worker {
 	char *scratch;
 	unsigned rng;
 };
-
-/* What happened to one attempt of a job. */
-struct outcome {
-	int64_t start_ns, end_ns, start_wall_ns;
-	int exit_code;                  /* -1 when killed by a signal */
-	int signal;
-	bool timed_out;
-	bool not_started;               /* could not be started at all */
-	bool cancelled;                 /* ended by a cancel */
-	uint64_t bytes[2];
-	pid_t pid;
-};
-
-int run_advance(struct runner *r, enum run_state s)
-{
-	int old = atomic_load(&r->state);
-
-	while (old < (int)s &&
-	       !atomic_compare_exchange_weak(&r->state, &old, (int)s))
-		;
-	return old;
-}
 
 /*
  * The command as a user would type it, for --dry-run, -v and the logs: the
@@ -136,7 +115,7 @@ static int64_t min64(int64_t a, int64_t b)
  * enforce its deadlines, react to cancellation, then reap it.
  */
 static void pump(struct worker *w, const char *path, char **argv,
-		 struct jobout *jo, struct outcome *oc)
+		 struct jobout *jo, struct attempt *a)
 {
 	struct runner *r = w->r;
 	const struct opts *o = r->o;
@@ -158,15 +137,15 @@ static void pump(struct worker *w, const char *path, char **argv,
 				close(outp[0]);
 				close(outp[1]);
 			}
-			oc->not_started = true;
-			oc->exit_code = 126;
+			a->not_started = true;
+			a->exit_code = 126;
 			return;
 		}
 		req.out_fd = outp[1];
 		req.err_fd = errp[1];
 	}
-	oc->start_ns = now_ns();
-	oc->start_wall_ns = wall_ns();
+	a->start_ns = now_ns();
+	a->start_wall_ns = wall_ns();
 	pid = spawn_start(&req);
 	if (!ungroup) {
 		close(outp[1]);
@@ -184,24 +163,24 @@ static void pump(struct worker *w, const char *path, char **argv,
 			close(outp[0]);
 			close(errp[0]);
 		}
-		oc->not_started = true;
-		oc->exit_code = e == ENOENT ? 127 : 126;
-		oc->end_ns = now_ns();
+		a->not_started = true;
+		a->exit_code = spawn_exit_code(e);
+		a->end_ns = now_ns();
 		return;
 	}
-	oc->pid = pid;
+	a->pid = pid;
 	atomic_fetch_add(&r->started, 1);
 	guard_set(w->slot, pid);
 	/* A cancel that came between our check and the registration. */
-	if (atomic_load(&r->state) >= RS_CANCELLING) {
-		int sig = atomic_load(&r->stop_signal);
+	if (runstate_get() >= RS_CANCELLING) {
+		int sig = runstate_stop_signal();
 
 		kill(-pid, sig ? sig : SIGTERM);
 	}
 
 	pidfd = spawn_pidfd(pid);
 	if (o->timeout_ns)
-		t_term = oc->start_ns + o->timeout_ns;
+		t_term = a->start_ns + o->timeout_ns;
 	if (!ungroup) {
 		pfd[0] = (struct pollfd){ .fd = outp[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = errp[0], .events = POLLIN };
@@ -210,7 +189,7 @@ static void pump(struct worker *w, const char *path, char **argv,
 		pfd[0].fd = pfd[1].fd = -1;
 	}
 	pfd[2] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	pfd[3] = (struct pollfd){ .fd = r->cancel_fd, .events = POLLIN };
+	pfd[3] = (struct pollfd){ .fd = runstate_cancel_fd(), .events = POLLIN };
 
 	while (nopen > 0 || !exited) {
 		int64_t now = now_ns();
@@ -219,7 +198,7 @@ static void pump(struct worker *w, const char *path, char **argv,
 		if (now >= t_term) {
 			/* The whole group, and whatever left it with setsid. */
 			spawn_kill_tree(pid, SIGTERM);
-			oc->timed_out = true;
+			a->timed_out = true;
 			t_term = NEVER;
 			t_kill = now + o->kill_after_ns;
 		}
@@ -254,7 +233,8 @@ static void pump(struct worker *w, const char *path, char **argv,
 				continue;
 			n = read(pfd[k].fd, w->scratch, READ_CHUNK);
 			if (n > 0) {
-				oc->bytes[k] += (uint64_t)n;
+				*(k ? &a->bytes_err : &a->bytes_out) +=
+					(uint64_t)n;
 				fanin_data(&r->fanin, jo, k, w->scratch, (size_t)n);
 			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 				close(pfd[k].fd);
@@ -275,8 +255,8 @@ static void pump(struct worker *w, const char *path, char **argv,
 			 * signalled the group; we enforce the grace.
 			 */
 			pfd[3].fd = -1;
-			oc->cancelled = true;
-			if (atomic_load(&r->state) >= RS_KILLING)
+			a->cancelled = true;
+			if (runstate_get() >= RS_KILLING)
 				t_kill = now_ns();
 			else
 				t_kill = min64(t_kill, now_ns() + o->kill_after_ns);
@@ -295,16 +275,16 @@ static void pump(struct worker *w, const char *path, char **argv,
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	guard_set(w->slot, 0);
-	oc->end_ns = now_ns();
+	a->end_ns = now_ns();
 	if (WIFEXITED(st)) {
-		oc->exit_code = WEXITSTATUS(st);
+		a->exit_code = WEXITSTATUS(st);
 	} else if (WIFSIGNALED(st)) {
-		oc->exit_code = -1;
-		oc->signal = WTERMSIG(st);
+		a->exit_code = -1;
+		a->signal = WTERMSIG(st);
 	}
-	if (atomic_load(&r->state) >= RS_CANCELLING &&
-	    (oc->exit_code != 0 || oc->signal))
-		oc->cancelled = true;
+	if (runstate_get() >= RS_CANCELLING &&
+	    (a->exit_code != 0 || a->signal))
+		a->cancelled = true;
 }
 
 /* Full-jitter exponential backoff for attempt ATTEMPT (1-based). */
@@ -323,20 +303,21 @@ static int64_t backoff(struct worker *w, int attempt)
 	return (int64_t)((double)ceil * ((w->rng >> 8) & 0xffffff) / 0x1000000);
 }
 
-/* Count a finished attempt; true if the job is to run again. */
-static bool account(struct worker *w, struct job *j, struct outcome *oc,
-		    const char *cmdline, bool probe)
+/*
+ * Count finished attempt A of job J, tell the gate and the reports; true if
+ * the job is to run again.
+ */
+static bool account(struct worker *w, struct job *j, struct attempt *a,
+		    bool probe)
 {
 	struct runner *r = w->r;
 	const struct opts *o = r->o;
-	bool ok = !oc->timed_out && oc->exit_code == 0 && !oc->signal;
+	bool ok = attempt_ok(a);
+	struct gate_snap g;
 
-	if (!oc->not_started || oc->exit_code == 127 || oc->exit_code == 126)
-		gate_result(&r->gate, ok, probe);
-	bool retry = false;
-	struct attempt a;
-
-	if (oc->timed_out) {
+	/* Every attempt counts, started or not: 126/127 are failures too. */
+	gate_result(&r->gate, ok, probe);
+	if (a->timed_out) {
 		char d[32];
 
 		warnx("job %llu timed out after %s", (unsigned long long)j->seq,
@@ -344,43 +325,33 @@ static bool account(struct worker *w, struct job *j, struct outcome *oc,
 	}
 	if (ok) {
 		atomic_fetch_add(&r->succeeded, 1);
-	} else if (oc->cancelled) {
+	} else if (a->cancelled) {
 		atomic_fetch_add(&r->cancelled, 1);
-	} else if (j->attempt < o->retries &&
-		   atomic_load(&r->state) == RS_RUNNING) {
+	} else if (j->attempt < o->retries && runstate_get() == RS_RUNNING) {
 		atomic_fetch_add(&r->retried, 1);
-		retry = true;
+		a->will_retry = true;
 	} else {
-		if (oc->timed_out)
+		if (a->timed_out)
 			atomic_fetch_add(&r->timed_out, 1);
 		atomic_fetch_add(&r->failed, 1);
 	}
+	if (o->breaker > 0) {
+		gate_snapshot(&r->gate, &g);
+		a->breaker = breaker_state_name(g.breaker);
+	}
+	report_attempt(r, a);
 
-	a = (struct attempt){
-		.job = j, .slot = w->slot + 1, .queued_ns = j->queued_ns,
-		.start_ns = oc->start_ns, .end_ns = oc->end_ns,
-		.start_wall_ns = oc->start_wall_ns,
-		.exit_code = oc->exit_code, .signal = oc->signal,
-		.timed_out = oc->timed_out, .not_started = oc->not_started,
-		.cancelled = oc->cancelled, .will_retry = retry,
-		.bytes_out = oc->bytes[0], .bytes_err = oc->bytes[1],
-		.cmdline = cmdline,
-		.breaker = r->gate.use_breaker ?
-			   breaker_state_name(gate_breaker_state(&r->gate)) : NULL,
-	};
-	report_attempt(r, &a);
-
-	if (retry) {
+	if (a->will_retry) {
 		j->attempt++;
 		j->not_before_ns = now_ns() + backoff(w, j->attempt);
 		return true;
 	}
-	if (!ok && !oc->cancelled && o->halt != HALT_NEVER &&
+	if (!ok && !a->cancelled && o->halt != HALT_NEVER &&
 	    atomic_load(&r->failed) >= (uint64_t)o->halt_fail) {
 		if (o->halt == HALT_NOW)
-			run_cancel(r, SIGTERM, false);
+			runstate_cancel(SIGTERM, false);
 		else
-			run_drain(r, 0);
+			runstate_drain(0);
 	}
 	return false;
 }
@@ -394,11 +365,12 @@ static void run_job(struct worker *w, struct job *j)
 				  (unsigned)w->slot + 1);
 	const char *tag = o->tag ? j->recs[0].s : NULL;
 	struct jobout *jo;
-	struct outcome oc;
+	struct attempt a = {
+		.job = j, .slot = w->slot + 1, .queued_ns = j->queued_ns,
+	};
 	char *path = r->path, *own = NULL, *cmdline = NULL;
 	bool probe = false;
 
-	memset(&oc, 0, sizeof oc);
 	if (o->dry_run) {
 		char *line = describe(w, argv, j);
 
@@ -411,21 +383,23 @@ static void run_job(struct worker *w, struct job *j)
 		goto done;
 	}
 	if (o->verbose || report_wants_cmdline(r))
-		cmdline = describe(w, argv, j);
+		a.cmdline = cmdline = describe(w, argv, j);
 	if (r->tmpl.cmd_varies) {
 		if (!(path = own = spawn_resolve(argv[0]))) {
-			report_unrunnable(r, argv[0], errno, false);
-			oc.exit_code = errno == EACCES ? 126 : 127;
-			oc.not_started = true;
+			int e = errno;
+
+			report_unrunnable(r, argv[0], e, false);
+			a.exit_code = spawn_exit_code(e);
+			a.not_started = true;
 		}
 	} else if (!path) {
 		report_unrunnable(r, argv[0], r->path_errno, true);
-		oc.exit_code = r->path_errno == EACCES ? 126 : 127;
-		oc.not_started = true;
+		a.exit_code = spawn_exit_code(r->path_errno);
+		a.not_started = true;
 	}
-	if (!oc.not_started) {
+	if (!a.not_started) {
 		if (!gate_pass(&r->gate, &probe) ||
-		    atomic_load(&r->state) != RS_RUNNING) {
+		    runstate_get() != RS_RUNNING) {
 			/* Cancelled or drained while waiting: never started. */
 			free(own);
 			free(cmdline);
@@ -448,15 +422,15 @@ static void run_job(struct worker *w, struct job *j)
 		     : fanin_begin(&r->fanin, j->seq, tag,
 				   tag ? j->recs[0].len : 0);
 		atomic_fetch_add(&r->running, 1);
-		pump(w, path, argv, jo, &oc);
+		pump(w, path, argv, jo, &a);
 		atomic_fetch_sub(&r->running, 1);
 	} else {
 		jo = fanin_begin(&r->fanin, j->seq, tag, tag ? j->recs[0].len : 0);
-		oc.start_wall_ns = wall_ns();
-		oc.start_ns = oc.end_ns = now_ns();
+		a.start_wall_ns = wall_ns();
+		a.start_ns = a.end_ns = now_ns();
 	}
 	free(own);
-	if (account(w, j, &oc, cmdline, probe)) {
+	if (account(w, j, &a, probe)) {
 		fanin_discard(&r->fanin, jo);
 		free(cmdline);
 		sched_retry(&r->sched, j);

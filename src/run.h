@@ -16,14 +16,6 @@
 #include "scheduler.h"
 #include "template.h"
 
-/* Where the whole run is; only ever moves forward. */
-enum run_state {
-	RS_RUNNING,
-	RS_DRAINING,            /* SIGHUP, --halt soon: start nothing new */
-	RS_CANCELLING,          /* first SIGINT/SIGTERM, --halt now */
-	RS_KILLING,             /* second signal: SIGKILL everything now */
-};
-
 struct joblog;
 
 struct runner {
@@ -38,12 +30,7 @@ struct runner {
 	struct gate gate;
 	struct joblog *joblog;
 
-	_Atomic int state;      /* enum run_state */
-	int cancel_fd;          /* readable once the run is cancelled */
-	int cancel_wfd;
-	int reader_stop_fd;     /* readable once the reader must stop */
-	int reader_stop_wfd;
-	_Atomic int stop_signal;/* the signal that stopped the run, or 0 */
+	int reader_stop_fd;     /* runstate_stop_fd(), for the reader */
 	_Atomic bool reported_missing;
 
 	_Atomic uint64_t read;  /* jobs made by the reader */
@@ -62,19 +49,6 @@ struct runner {
 
 /* Start worker SLOT's thread (0-based); the caller holds poolmu. */
 void run_start_worker(struct runner *r, int slot);
-
-/* Move the run to state S if that is forward; returns the old state. */
-int run_advance(struct runner *r, enum run_state s);
-
-/*
- * Cancel the run: start nothing more, send SIG to every running job's group
- * (the workers then enforce the --kill-after grace). FROM_SIGNAL: SIG came
- * from outside, and decides the exit status.
- */
-void run_cancel(struct runner *r, int sig, bool from_signal);
-
-/* Drain: start nothing more, let running jobs finish. */
-void run_drain(struct runner *r, int sig);
 
 /* Wait for every worker thread to end. */
 void run_join_workers(struct runner *r);

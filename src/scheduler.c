@@ -279,6 +279,16 @@ struct job *sched_next(struct sched *s, int slot)
 	}
 }
 
+bool sched_input_closed(struct sched *s)
+{
+	bool closed;
+
+	pthread_mutex_lock(&s->mu);
+	closed = s->closed;
+	pthread_mutex_unlock(&s->mu);
+	return closed;
+}
+
 bool sched_finished(struct sched *s)
 {
 	bool done;

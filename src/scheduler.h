@@ -59,6 +59,9 @@ void sched_close(struct sched *s);
  */
 struct job *sched_next(struct sched *s, int slot);
 
+/* Whether the reader has seen the end of input (total known). */
+bool sched_input_closed(struct sched *s);
+
 /* No job will ever be handed out again (stopped, or all done). */
 bool sched_finished(struct sched *s);
 

@@ -1,6 +1,6 @@
 /*
- * signals.c - the signal thread and the run's cancel state (DESIGN.md,
- * "Signals"):
+ * signals.c - the signal thread: what each signal does (DESIGN.md,
+ * "Signals"), carried out by runstate.c, the pool and the guard:
  *   first SIGINT/SIGTERM  cancel: start nothing more, pass the signal to
  *                         every job's group; workers SIGKILL after the grace
  *   second SIGINT/SIGTERM SIGKILL every job group now
@@ -18,6 +18,7 @@
 
 #include "guard.h"
 #include "run.h"
+#include "runstate.h"
 #include "util.h"
 
 static sigset_t handled;
@@ -40,44 +41,6 @@ void signals_block(void)
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 }
 
-/* Wake whoever waits: the reader, the workers' polls, the gate, the queues. */
-static void stop_starting(struct runner *r)
-{
-	static const char c = 'x';
-
-	(void)write(r->reader_stop_wfd, &c, 1);
-	sched_stop(&r->sched);
-	gate_close(&r->gate);
-}
-
-void run_cancel(struct runner *r, int sig, bool from_signal)
-{
-	static const char c = 'x';
-
-	if (from_signal) {
-		int none = 0;
-
-		atomic_compare_exchange_strong(&r->stop_signal, &none, sig);
-	}
-	if (run_advance(r, RS_CANCELLING) >= RS_CANCELLING)
-		return;
-	stop_starting(r);
-	guard_signal_all(sig);
-	(void)write(r->cancel_wfd, &c, 1);
-}
-
-void run_drain(struct runner *r, int sig)
-{
-	if (sig) {
-		int none = 0;
-
-		atomic_compare_exchange_strong(&r->stop_signal, &none, sig);
-	}
-	if (run_advance(r, RS_DRAINING) >= RS_DRAINING)
-		return;
-	stop_starting(r);
-}
-
 /* SIGUSR1: one worker more; SIGUSR2: one fewer, never below one. */
 static void resize(struct runner *r, int delta)
 {
@@ -89,7 +52,7 @@ static void resize(struct runner *r, int delta)
 		atomic_store(&r->target_workers, t + 1);
 		sched_set_workers(&r->sched, t + 1);
 		/* A worker still finishing its last job simply stays. */
-		if (!r->thread_live[t] && atomic_load(&r->state) == RS_RUNNING)
+		if (!r->thread_live[t] && runstate_get() == RS_RUNNING)
 			run_start_worker(r, t);
 	} else if (delta < 0 && t > 1) {
 		atomic_store(&r->target_workers, t - 1);
@@ -112,17 +75,10 @@ static void *signal_main(void *arg)
 		switch (sig) {
 		case SIGINT:
 		case SIGTERM:
-			if (atomic_load(&r->state) >= RS_CANCELLING) {
-				/* Second time: no more grace. */
-				run_advance(r, RS_KILLING);
-				guard_signal_all(SIGKILL);
-				(void)write(r->cancel_wfd, "k", 1);
-			} else {
-				run_cancel(r, sig, true);
-			}
+			runstate_interrupt(sig);
 			break;
 		case SIGHUP:
-			run_drain(r, SIGHUP);
+			runstate_drain(SIGHUP);
 			break;
 		case SIGTSTP:
 			/* Stop the jobs, then ourselves; SIGCONT resumes both. */

@@ -120,7 +120,7 @@ fail:
 
 		(void)write(errfd, &e, sizeof e);
 	}
-	_exit(*errp == ENOENT ? 127 : 126);
+	_exit(spawn_exit_code(*errp));
 }
 
 pid_t spawn_start(const struct spawn_req *r)
@@ -154,23 +154,35 @@ pid_t spawn_start(const struct spawn_req *r)
 	return pid;
 }
 
-static int is_executable(const char *path, int *eacces)
+int spawn_exit_code(int err)
+{
+	/*
+	 * The shell's convention, which OpenBSD xargs and xe follow with
+	 * `errno == ENOENT ? 127 : 126`: 127 says "no such program", and 126
+	 * every other reason a program that is there cannot run. One mapping
+	 * for every path that finds out (lookup, exec in the child).
+	 */
+	return err == ENOENT ? 127 : 126;
+}
+
+/* 1: PATH is an executable file; -1: it is there but cannot run; 0: *err says. */
+static int is_executable(const char *path, int *err)
 {
 	struct stat st;
 
-	if (stat(path, &st) != 0)
-		return 0;
-	if (S_ISDIR(st.st_mode) || access(path, X_OK) != 0) {
-		*eacces = 1;
+	if (stat(path, &st) != 0) {
+		*err = errno;
 		return 0;
 	}
+	if (S_ISDIR(st.st_mode) || access(path, X_OK) != 0)
+		return -1;
 	return 1;
 }
 
 char *spawn_resolve(const char *name)
 {
 	const char *path = getenv("PATH");
-	int eacces = 0;
+	int eacces = 0, err = ENOENT;
 	size_t nlen = strlen(name);
 
 	if (!*name) {
@@ -178,9 +190,11 @@ char *spawn_resolve(const char *name)
 		return NULL;
 	}
 	if (strchr(name, '/')) {
-		if (is_executable(name, &eacces))
+		int r = is_executable(name, &err);
+
+		if (r > 0)
 			return xstrdup(name);
-		errno = eacces ? EACCES : ENOENT;
+		errno = r < 0 ? EACCES : err;
 		return NULL;
 	}
 	if (!path)
@@ -189,6 +203,7 @@ char *spawn_resolve(const char *name)
 		const char *e = strchr(p, ':');
 		size_t dlen = e ? (size_t)(e - p) : strlen(p);
 		char *cand = xmalloc(dlen + nlen + 3);
+		int r;
 
 		/* An empty PATH entry means the current directory. */
 		if (dlen == 0)
@@ -197,8 +212,10 @@ char *spawn_resolve(const char *name)
 			memcpy(cand, p, dlen);
 		cand[dlen] = '/';
 		memcpy(cand + dlen + 1, name, nlen + 1);
-		if (is_executable(cand, &eacces))
+		if ((r = is_executable(cand, &err)) > 0)
 			return cand;
+		if (r < 0)
+			eacces = 1;
 		free(cand);
 		if (!e)
 			break;

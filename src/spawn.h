@@ -41,9 +41,17 @@ pid_t spawn_start(const struct spawn_req *r);
 
 /*
  * Look NAME up in PATH as execvp(3) would. Returns a malloc'd path, or NULL
- * with errno ENOENT (not found) or EACCES (found, not executable).
+ * with errno ENOENT (not found) or EACCES (found, not executable); a NAME
+ * with a slash may also fail as stat(2) does (ENOTDIR, ELOOP, ...).
  */
 char *spawn_resolve(const char *name);
+
+/*
+ * The exit status of a job whose program could not run because of errno
+ * ERR: 127 when it was not found, 126 for anything else that stops it from
+ * running (not executable, not a directory, too big, no memory, ...).
+ */
+int spawn_exit_code(int err);
 
 /* A pollable descriptor that becomes readable when PID exits, or -1. */
 int spawn_pidfd(pid_t pid);

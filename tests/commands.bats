@@ -102,6 +102,14 @@ load helpers
 	[ "$(cut -f7 log | tail -n +2 | sort -u)" = "126" ]
 }
 
+@test "a command that cannot run for another reason fails with 126, as in xargs" {
+	# ENOTDIR: only "not found" (ENOENT) is 127; OpenBSD xargs and xe agree.
+	run fanout --joblog log /dev/null/calc.exe ::: a b
+	[ "$status" -eq 1 ]
+	[ "$output" = "fanout: '/dev/null/calc.exe': cannot run: Not a directory" ]
+	[ "$(cut -f7 log | tail -n +2 | sort -u)" = "126" ]
+}
+
 @test "no COMMAND: a line whose command is missing fails that job with 127" {
 	run bash -c "printf 'no-such-cmd-xyz\necho ok\n' | '$FANOUT' -k --joblog log"
 	[ "$status" -eq 1 ]

@@ -1,0 +1,135 @@
+/*
+ * runstate.c - the run's cancel state (see runstate.h).
+ *
+ * Any thread may move the state: the signal thread, a worker on --halt,
+ * a writer that found stdout closed. The move itself is a compare-and-swap,
+ * so exactly one caller performs each step's side effects (stop the
+ * scheduler, close the gate, signal the groups, write the fds).
+ */
+#include "runstate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gate.h"
+#include "guard.h"
+#include "scheduler.h"
+#include "util.h"
+
+static struct {
+	_Atomic int state;      /* enum run_state */
+	_Atomic int stop_signal;/* the signal that stopped the run, or 0 */
+	int cancel_fd, cancel_wfd;
+	int stop_fd, stop_wfd;
+	struct sched *sched;
+	struct gate *gate;
+} RS = { .cancel_fd = -1, .cancel_wfd = -1, .stop_fd = -1, .stop_wfd = -1 };
+
+static void pipe_or_die(int *rfd, int *wfd)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	*rfd = p[0];
+	*wfd = p[1];
+}
+
+void runstate_init(struct sched *s, struct gate *g)
+{
+	RS.sched = s;
+	RS.gate = g;
+	atomic_init(&RS.state, RS_RUNNING);
+	atomic_init(&RS.stop_signal, 0);
+	pipe_or_die(&RS.cancel_fd, &RS.cancel_wfd);
+	pipe_or_die(&RS.stop_fd, &RS.stop_wfd);
+}
+
+enum run_state runstate_get(void)
+{
+	return (enum run_state)atomic_load(&RS.state);
+}
+
+int runstate_stop_signal(void)
+{
+	return atomic_load(&RS.stop_signal);
+}
+
+int runstate_cancel_fd(void)
+{
+	return RS.cancel_fd;
+}
+
+int runstate_stop_fd(void)
+{
+	return RS.stop_fd;
+}
+
+/* Move to state S if that is forward; returns the old state. */
+static int advance(enum run_state s)
+{
+	int old = atomic_load(&RS.state);
+
+	while (old < (int)s &&
+	       !atomic_compare_exchange_weak(&RS.state, &old, (int)s))
+		;
+	return old;
+}
+
+/* The first signal from outside decides the exit status; later ones do not. */
+static void note_signal(int sig)
+{
+	int none = 0;
+
+	if (sig)
+		atomic_compare_exchange_strong(&RS.stop_signal, &none, sig);
+}
+
+/* Wake whoever waits: the reader, the workers' polls, the gate, the queues. */
+static void stop_starting(void)
+{
+	static const char c = 'x';
+
+	(void)write(RS.stop_wfd, &c, 1);
+	sched_stop(RS.sched);
+	gate_close(RS.gate);
+}
+
+void runstate_cancel(int sig, bool from_signal)
+{
+	static const char c = 'x';
+
+	if (from_signal)
+		note_signal(sig);
+	if (advance(RS_CANCELLING) >= RS_CANCELLING)
+		return;
+	stop_starting();
+	guard_signal_all(sig);
+	(void)write(RS.cancel_wfd, &c, 1);
+}
+
+void runstate_drain(int sig)
+{
+	note_signal(sig);
+	if (advance(RS_DRAINING) >= RS_DRAINING)
+		return;
+	stop_starting();
+}
+
+void runstate_interrupt(int sig)
+{
+	if (runstate_get() < RS_CANCELLING) {
+		runstate_cancel(sig, true);
+		return;
+	}
+	/* Second time: no more grace. */
+	advance(RS_KILLING);
+	guard_signal_all(SIGKILL);
+	(void)write(RS.cancel_wfd, "k", 1);
+}
