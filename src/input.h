@@ -1,19 +1,30 @@
 /*
- * input.h - the reader thread: bytes to records, records to jobs.
+ * input.h - the reader thread: bytes to records; batch.c makes them jobs,
+ * which go to the sink the caller gives (its put() callback).
  *
- * Records stream: each is queued as soon as it (or its batch) is complete,
- * long before the end of input. With --batch N, up to N records go to one
- * command, cut short so the command line stays within the kernel's limits;
- * with --batch-timeout a partial batch goes once its first record has
- * waited that long.
+ * Records stream: each is handed on as soon as it (or its batch) is
+ * complete, long before the end of input. The reader never holds more of
+ * one record than a command line can take: the rest of a longer record is
+ * read past, and the record becomes a job that fails (see batch.h). A NUL
+ * inside a record cuts it there, with a warning.
  */
 #ifndef FANOUT_INPUT_H
 #define FANOUT_INPUT_H
 
-struct runner;
+#include "batch.h"
 
-/* Start reading FD (-1: the ::: arguments) into R's queue. */
-void input_start(struct runner *r, int fd);
+struct input_conf {
+	int fd;                 /* the input; -1: the ::: arguments instead */
+	char **args;            /* the ::: arguments, each one record */
+	int nargs;
+	int delim;              /* record separator byte */
+	int stop_fd;            /* readable once the reader must stop */
+	struct batch_conf batch;        /* limits, and put() for the jobs */
+	void (*done)(void *arg);        /* no more jobs: called with batch.arg */
+};
+
+/* Start the reader thread on C (copied). */
+void input_start(const struct input_conf *c);
 
 /* Wait for the reader to finish; returns 0, or -1 after a read error. */
 int input_join(void);

@@ -19,6 +19,7 @@ struct job *job_new(uint64_t seq, const char *data, size_t datalen,
 	j->attempt = 0;
 	j->not_before_ns = 0;
 	j->queued_ns = 0;
+	j->too_long = 0;
 	j->nrec = nrec;
 	j->recs = (struct rec *)(j + 1);
 	j->data = (char *)(j->recs + nrec);

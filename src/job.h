@@ -20,6 +20,7 @@ struct job {
 	int attempt;            /* 0 for the first run, 1.. for retries */
 	int64_t not_before_ns;  /* retry backoff: do not start before this */
 	int64_t queued_ns;      /* when the reader made it */
+	uint64_t too_long;      /* 0, or its record's number: too long to run */
 	size_t nrec;
 	struct rec *recs;
 	char *data;

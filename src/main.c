@@ -100,6 +100,63 @@ static int open_input(const struct opts *o)
 	return fd;
 }
 
+/*
+ * The reader's sink: a job that --resume says is done is counted and
+ * skipped (under -k the output order steps over it), any other is queued.
+ * False once the run stops.
+ */
+static bool admit(struct job *j, void *arg)
+{
+	struct runner *r = arg;
+
+	if (r->joblog && joblog_done(r->joblog, j->seq)) {
+		atomic_fetch_add(&r->skipped, 1);
+		if (r->o->keep_order)
+			fanin_skip(&r->fanin, j->seq);
+		job_free(j);
+		return true;
+	}
+	atomic_fetch_add(&r->read, 1);
+	if (!sched_submit(&r->sched, j)) {
+		atomic_fetch_sub(&r->read, 1);
+		job_free(j);
+		return false;
+	}
+	return true;
+}
+
+/* The reader is done: the workers end once the queue is empty. */
+static void input_done(void *arg)
+{
+	sched_close(&((struct runner *)arg)->sched);
+}
+
+/* Start the reader on FD (-1: the ::: arguments), its jobs to admit(). */
+static void start_input(struct runner *r, int fd)
+{
+	const struct opts *o = r->o;
+	struct input_conf c = {
+		.fd = fd, .args = o->args, .nargs = o->nargs,
+		.delim = o->delim, .stop_fd = r->reader_stop_fd,
+		.done = input_done,
+		.batch = {
+			.max_records = o->batch,
+			.timeout_ns = o->batch_timeout_ns,
+			.arg_max = BATCH_ARG_MAX,
+			.put = admit, .arg = r,
+		},
+	};
+	size_t env = 0;
+
+	/* The environment each job gets shares the command line's space. */
+	for (size_t i = 0; i < r->nenv; i++)
+		if (r->envbase[i])
+			env += strlen(r->envbase[i]) + 1 + sizeof(char *);
+	c.batch.line_max = batch_line_max(sysconf(_SC_ARG_MAX), env);
+	tmpl_costs(&r->tmpl, &c.batch.costs);
+	input_start(&c);
+}
+
 static int exit_status(struct runner *r, int input_error)
 {
 	int sig = runstate_stop_signal();
@@ -172,7 +229,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.jobs; i++)
 		run_start_worker(r, i);
 	pthread_mutex_unlock(&r->poolmu);
-	input_start(r, fd);
+	start_input(r, fd);
 
 	run_join_workers(r);
 	input_error = input_join();

@@ -371,7 +371,7 @@ static void run_job(struct worker *w, struct job *j)
 	char *path = r->path, *own = NULL, *cmdline = NULL;
 	bool probe = false;
 
-	if (o->dry_run) {
+	if (o->dry_run && !j->too_long) {
 		char *line = describe(w, argv, j);
 
 		jo = fanin_begin(&r->fanin, j->seq, NULL, 0);
@@ -382,9 +382,16 @@ static void run_job(struct worker *w, struct job *j)
 		atomic_fetch_add(&r->succeeded, 1);
 		goto done;
 	}
-	if (o->verbose || report_wants_cmdline(r))
+	if (!j->too_long && (o->verbose || report_wants_cmdline(r)))
 		a.cmdline = cmdline = describe(w, argv, j);
-	if (r->tmpl.cmd_varies) {
+	if (j->too_long) {
+		/* The reader kept none of it (batch.h): it fails unrun. */
+		warnx("job %llu: argument list too long (record %llu)",
+		      (unsigned long long)j->seq,
+		      (unsigned long long)j->too_long);
+		a.exit_code = spawn_exit_code(E2BIG);
+		a.not_started = true;
+	} else if (r->tmpl.cmd_varies) {
 		if (!(path = own = spawn_resolve(argv[0]))) {
 			int e = errno;
 

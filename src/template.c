@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "shlex.h"
 #include "util.h"
 
@@ -798,51 +799,50 @@ char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
 	return b.s;
 }
 
-size_t tmpl_base_cost(const struct tmpl *t)
+void tmpl_costs(const struct tmpl *t, struct batch_costs *c)
 {
 	const struct tmpl_priv *pv = t->priv;
+	const struct tmpl_word *w;
+	size_t i, n;
 
-	return pv->base_str + (pv->base_argc + 1) * sizeof(char *);
-}
-
-size_t tmpl_record_cost(const struct tmpl *t, size_t len)
-{
-	const struct tmpl_priv *pv = t->priv;
-
-	return pv->rec_mult * len + pv->rec_const +
-		pv->rec_argc * sizeof(char *);
-}
-
-size_t tmpl_max_arg(const struct tmpl *t, size_t len)
-{
-	const struct tmpl_priv *pv = t->priv;
-	size_t max = len + 1, i, n;
-
+	memset(c, 0, sizeof *c);
+	c->line_base = pv->base_str + (pv->base_argc + 1) * sizeof(char *);
+	c->line_byte = pv->rec_mult;
+	c->line_rec = pv->rec_const + pv->rec_argc * sizeof(char *);
 	switch (t->mode) {
 	case TMPL_LINE:
-		if (max < sizeof "/bin/sh")
-			max = sizeof "/bin/sh";
+		/* the one sh -c argument: each record, then "\n" or the NUL */
+		c->join_byte = 1;
+		c->join_rec = 1;
 		break;
 	case TMPL_DIRECT:
+		/* a derived value is at most max(len, 1) */
 		for (i = 0; i < t->nwords; i++) {
-			const struct tmpl_word *w = &t->words[i];
-
-			n = w->litbytes + w->njobph * NUM_MAX +
-				w->nrecph * (len + 1) + 1;
-			if (n > max)
-				max = n;
+			w = &t->words[i];
+			n = w->litbytes + w->njobph * NUM_MAX + w->nrecph + 1;
+			if (w->nrecph > c->arg_byte)
+				c->arg_byte = w->nrecph;
+			if (w->nrecph && n > c->arg_rec)
+				c->arg_rec = n;
+		}
+		if (pv->append) {
+			if (c->arg_byte < 1)
+				c->arg_byte = 1;
+			if (c->arg_rec < 1)
+				c->arg_rec = 1;
 		}
 		break;
 	case TMPL_SHELL:
-		/* the script, as one record makes it */
-		n = t->words[0].litbytes + t->words[0].njobph * NUM_MAX +
-			pv->nocc * (SQ_WRAP + REF_MAX) + 1;
-		if (n > max)
-			max = n;
+		/* the script, one reference per record and occurrence */
+		w = &t->words[0];
+		c->join_base = w->litbytes + w->njobph * NUM_MAX +
+			pv->nocc * SQ_WRAP + 1;
+		c->join_rec = pv->nocc * REF_MAX;
 		/* a value: at most max(len, 1) and its NUL */
-		if (len + 2 > max)
-			max = len + 2;
+		if (pv->nk) {
+			c->arg_byte = 1;
+			c->arg_rec = 2;
+		}
 		break;
 	}
-	return max;
 }

@@ -38,6 +38,7 @@ enum tmpl_mode {
 };
 
 struct tmpl_word;
+struct batch_costs;
 
 struct tmpl {
 	enum tmpl_mode mode;
@@ -92,13 +93,9 @@ char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
 			 size_t nrec, uint64_t seq, unsigned slot);
 
 /*
- * Upper bounds for batching under the kernel's limits: bytes (strings with
- * their NULs, plus one pointer per argument) of the command line without any
- * record, the bytes one record of LEN adds, and the longest single argument
- * a record of LEN can produce.
+ * Fill C with upper bounds of what T's command lines cost, for batching
+ * under the kernel's limits (see struct batch_costs).
  */
-size_t tmpl_base_cost(const struct tmpl *t);
-size_t tmpl_record_cost(const struct tmpl *t, size_t len);
-size_t tmpl_max_arg(const struct tmpl *t, size_t len);
+void tmpl_costs(const struct tmpl *t, struct batch_costs *c);
 
 #endif

@@ -104,7 +104,7 @@ within_bucket() {
 	run fanout -k -a recs sh -c 'echo ${#0}'
 	[ "$status" -eq 1 ]
 	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^fanout:' | tr '\n' ' ')" = "5 4 " ]
-	[ "$(printf '%s\n' "${lines[@]}" | grep '^fanout:')" = "fanout: job 2: argument list too long" ]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^fanout:')" = "fanout: job 2: argument list too long (record 2)" ]
 }
 
 @test "--breaker opens on a run of failures and closes after a good probe" {
