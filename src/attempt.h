@@ -1,15 +1,22 @@
 /*
- * attempt.h - the one record of what happened to one attempt of a job.
+ * attempt.h - one attempt of a job: the record of what happened to it, and
+ * the worker's code that runs it.
  *
- * The worker fills it while the attempt runs (exec.c the child's part,
- * attempt.c the rest) and hands it, read-only, to the reports: the job log,
- * the JSON log and the statistics. Nothing in it is owned: the job and the
- * strings belong to the worker until the reports return.
+ * attempt_run() expands the job's command, finds the program, passes the
+ * gate, runs the child (exec.h), counts the result, then hands the job on:
+ * to fanin for its output, to the reports, back to the scheduler for a
+ * retry, and to runstate for --halt.
+ *
+ * The record, struct attempt, is filled while the attempt runs (exec.c the
+ * child's part, attempt.c the rest) and handed, read-only, to the reports:
+ * the job log, the JSON log and the statistics. Nothing in it is owned: the
+ * job and the strings belong to the worker until the reports return.
  */
 #ifndef FANOUT_ATTEMPT_H
 #define FANOUT_ATTEMPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -40,5 +47,43 @@ static inline bool attempt_ok(const struct attempt *a)
 	return a->exit_code == 0 && !a->signal && !a->timed_out &&
 	       !a->not_started;
 }
+
+struct exec_conf;
+struct fanin;
+struct gate;
+struct sched;
+struct tmpl;
+
+/* What every attempt of the run needs; made by main, read by the workers. */
+struct attempt_conf {
+	const struct tmpl *tmpl;
+	const char *path;               /* the program, found once, or NULL */
+	int path_errno;                 /* why it was not found */
+	char *const *envbase;           /* environ with two free slots in front */
+	size_t nenv;                    /* entries in envbase (with the two) */
+	struct sched *sched;
+	struct fanin *fanin;
+	struct gate *gate;
+	const struct exec_conf *exec;   /* timeout, grace, capture, cancel fd */
+	bool dry_run, verbose, tag;
+	bool breaker;                   /* the gate has a breaker: log its state */
+	int retries;
+	int64_t retry_delay_ns;         /* 0: one second */
+	int halt_fail;                  /* --halt after this many failures; 0: no */
+	bool halt_now;                  /* --halt now: cancel, not drain */
+};
+
+/* One worker's context: argv space, environment, read buffer, its child. */
+struct attempt_worker;
+
+/* The context for worker SLOT (0-based) of a run set up by C. */
+struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
+					  int slot);
+
+/* Free what attempt_worker_new() made. */
+void attempt_worker_free(struct attempt_worker *w);
+
+/* Run one attempt of J on W; J then goes back to the scheduler or is freed. */
+void attempt_run(struct attempt_worker *w, struct job *j);
 
 #endif

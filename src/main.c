@@ -1,9 +1,15 @@
 /*
  * main.c - fanout: wiring and exit status.
  *
+ * The only file that knows every module: it builds each one's configuration
+ * from the options, connects them through callbacks (the reader's admit(),
+ * fanin's on_output_error()) and owns the assembly below, which no other
+ * file sees.
+ *
  * Order matters: options are checked before anything runs; the signals are
- * blocked and the guardian forked before any thread exists; then the signal
- * thread, the workers and the reader start, and main waits for the workers.
+ * blocked and the guardian forked before any thread exists; then the
+ * workers, the signal thread and the reader start, and main waits for the
+ * workers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,18 +19,42 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "cli.h"
+#include "exec.h"
+#include "fanin.h"
+#include "gate.h"
 #include "guard.h"
 #include "input.h"
 #include "joblog.h"
+#include "pool.h"
+#include "progress.h"
 #include "report.h"
-#include "run.h"
 #include "runstate.h"
+#include "scheduler.h"
 #include "signals.h"
 #include "spawn.h"
+#include "tally.h"
+#include "template.h"
 #include "util.h"
 
 extern char **environ;
+
+/* The run's parts, as main assembles them. */
+struct runner {
+	const struct opts *o;
+	struct tmpl tmpl;
+	char *path;             /* COMMAND found in PATH once, if fixed */
+	int path_errno;         /* why it was not found */
+	char **envbase;         /* environ with two free slots in front */
+	size_t nenv;
+	struct sched sched;
+	struct fanin fanin;
+	struct gate gate;
+	struct joblog *joblog;
+	struct exec_conf exec;
+	struct attempt_conf attempt;
+};
 
 static struct runner R;
 
@@ -110,15 +140,15 @@ static bool admit(struct job *j, void *arg)
 	struct runner *r = arg;
 
 	if (r->joblog && joblog_done(r->joblog, j->seq)) {
-		atomic_fetch_add(&r->skipped, 1);
+		tally_add(TALLY_SKIPPED);
 		if (r->o->keep_order)
 			fanin_skip(&r->fanin, j->seq);
 		job_free(j);
 		return true;
 	}
-	atomic_fetch_add(&r->read, 1);
+	tally_add(TALLY_READ);
 	if (!sched_submit(&r->sched, j)) {
-		atomic_fetch_sub(&r->read, 1);
+		tally_undo(TALLY_READ);
 		job_free(j);
 		return false;
 	}
@@ -137,7 +167,7 @@ static void start_input(struct runner *r, int fd)
 	const struct opts *o = r->o;
 	struct input_conf c = {
 		.fd = fd, .args = o->args, .nargs = o->nargs,
-		.delim = o->delim, .stop_fd = r->reader_stop_fd,
+		.delim = o->delim, .stop_fd = runstate_stop_fd(),
 		.done = input_done,
 		.batch = {
 			.max_records = o->batch,
@@ -157,6 +187,43 @@ static void start_input(struct runner *r, int fd)
 	input_start(&c);
 }
 
+/* What each attempt needs, from the options and the assembly. */
+static void setup_attempts(struct runner *r, const struct opts *o)
+{
+	r->exec = (struct exec_conf){
+		.timeout_ns = o->timeout_ns,
+		.kill_after_ns = o->kill_after_ns,
+		.capture = o->out != OUT_UNGROUP,
+		.cancel_fd = runstate_cancel_fd(),
+	};
+	r->attempt = (struct attempt_conf){
+		.tmpl = &r->tmpl, .path = r->path, .path_errno = r->path_errno,
+		.envbase = r->envbase, .nenv = r->nenv,
+		.sched = &r->sched, .fanin = &r->fanin, .gate = &r->gate,
+		.exec = &r->exec,
+		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
+		.breaker = o->breaker > 0,
+		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,
+		.halt_fail = o->halt != HALT_NEVER ? o->halt_fail : 0,
+		.halt_now = o->halt == HALT_NOW,
+	};
+}
+
+/* The run stopped before its end: one line that says how, and the counts. */
+static void summary(struct runner *r)
+{
+	int sig = runstate_stop_signal();
+
+	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
+	if (runstate_get() == RS_RUNNING ||
+	    fanin_error(&r->fanin) == FANIN_CLOSED)
+		return;
+	tally_summary(sig == SIGHUP ? "drained"
+		      : sig ? "cancelled"
+		      : fanin_error(&r->fanin) == FANIN_OK ? "halted"
+		      : "stopped");
+}
+
 static int exit_status(struct runner *r, int input_error)
 {
 	int sig = runstate_stop_signal();
@@ -173,7 +240,7 @@ static int exit_status(struct runner *r, int input_error)
 		return EXIT_FATAL;
 	if (sig)
 		return 128 + sig;
-	if (atomic_load(&r->failed) || atomic_load(&r->cancelled) ||
+	if (tally_get(TALLY_FAILED) || tally_get(TALLY_CANCELLED) ||
 	    runstate_get() != RS_RUNNING)
 		return EXIT_JOBS_FAILED;
 	return EXIT_OK;
@@ -183,8 +250,7 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	struct runner *r = &R;
-	int fd, input_error;
-	uint64_t unstarted, ended;
+	int fd, input_error, maxworkers;
 	pid_t skip[1];
 
 	hold_std_fds();
@@ -199,39 +265,36 @@ int main(int argc, char **argv)
 	spawn_setup();
 	spawn_reserve_fds(o.jobs);
 	signals_block();
-	r->maxworkers = o.jobs + 256;
-	guard_init(r->maxworkers);
+	maxworkers = o.jobs + 256;
+	guard_init(maxworkers);
 	make_env(r);
-	r->start_ns = now_ns();
-	atomic_init(&r->target_workers, o.jobs);
-	r->thread_live = xcalloc((size_t)r->maxworkers, sizeof *r->thread_live);
-	pthread_mutex_init(&r->poolmu, NULL);
-	pthread_cond_init(&r->pooldone, NULL);
+	tally_init();
 
 	/*
 	 * Enough queued jobs to keep every worker busy; fewer when each
 	 * carries a whole batch of records, so that memory stays small.
 	 */
-	sched_init(&r->sched, r->maxworkers,
+	sched_init(&r->sched, maxworkers,
 		   o.batch > 1 ? 16 + 4 * (size_t)o.jobs
 			       : 256 + 16 * (size_t)o.jobs);
-	sched_set_workers(&r->sched, o.jobs);
 	if (o.keep_order)
 		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
 	fanin_init(&r->fanin, &o, r->sched.window, &r->sched, on_output_error);
 	gate_init(&r->gate, &o);
 	runstate_init(&r->sched, &r->gate);
-	r->reader_stop_fd = runstate_stop_fd();
 
-	report_init(r);
-	signals_start(r);
-	pthread_mutex_lock(&r->poolmu);
-	for (int i = 0; i < o.jobs; i++)
-		run_start_worker(r, i);
-	pthread_mutex_unlock(&r->poolmu);
+	report_init(&(struct report_conf){
+		.joblog = r->joblog, .json_log = o.json_log, .stats = o.stats,
+		.gate = &r->gate,
+	});
+	if (o.progress)
+		progress_start(&r->gate, &r->sched, runstate_stop_fd());
+	setup_attempts(r, &o);
+	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
+	signals_start();
 	start_input(r, fd);
 
-	run_join_workers(r);
+	pool_join();
 	input_error = input_join();
 	fanin_finish(&r->fanin);
 
@@ -239,27 +302,8 @@ int main(int argc, char **argv)
 	skip[0] = guard_pid();
 	spawn_kill_orphans(skip, 1, SIGKILL);
 
-	/*
-	 * Read but never started: still queued, or dropped by a worker that
-	 * was waiting at the gate when the run stopped. Input not yet read is
-	 * not counted.
-	 */
-	ended = atomic_load(&r->succeeded) + atomic_load(&r->failed) +
-		atomic_load(&r->cancelled);
-	unstarted = atomic_load(&r->read) > ended ?
-		    atomic_load(&r->read) - ended : 0;
-	/* A closed stdout (`| head`) is an ordinary end: say nothing. */
-	if (runstate_get() != RS_RUNNING &&
-	    fanin_error(&r->fanin) != FANIN_CLOSED)
-		warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
-		      runstate_stop_signal() == SIGHUP ? "drained"
-		      : runstate_stop_signal() ? "cancelled"
-		      : fanin_error(&r->fanin) == FANIN_OK ? "halted"
-		      : "stopped",
-		      (unsigned long long)atomic_load(&r->succeeded),
-		      (unsigned long long)atomic_load(&r->failed),
-		      (unsigned long long)atomic_load(&r->cancelled),
-		      (unsigned long long)unstarted);
-	report_finish(r);
+	summary(r);
+	progress_stop();
+	report_finish();
 	return exit_status(r, input_error);
 }

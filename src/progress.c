@@ -21,16 +21,19 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "run.h"
-#include "runstate.h"
+#include "gate.h"
+#include "scheduler.h"
 #include "stats.h"
+#include "tally.h"
 #include "util.h"
 
 #define TICK_MS 100
 #define LINE_MAX_LEN 512
 
 static struct {
-	struct runner *r;
+	struct gate *gate;
+	struct sched *sched;
+	int run_stop_fd;        /* readable once the run stops starting jobs */
 	pthread_t thread;
 	int stop_rfd, stop_wfd;
 	pthread_mutex_t mu;
@@ -75,20 +78,20 @@ static void fmt_eta(char *buf, size_t n, double s)
 /* Compose the line into BUF (at most N bytes with the NUL). */
 static void compose(char *buf, size_t n)
 {
-	struct runner *r = P.r;
-	uint64_t ok = atomic_load(&r->succeeded);
-	uint64_t failed = atomic_load(&r->failed);
-	uint64_t done = ok + failed + atomic_load(&r->cancelled);
-	uint64_t total = atomic_load(&r->read);
-	int running = atomic_load(&r->running);
-	double secs = (double)(now_ns() - r->start_ns) / NS_PER_SEC;
-	double rate = secs > 0 ? (double)done / secs : 0;
-	bool closed = sched_input_closed(&r->sched);
+	struct tally_snap t;
+	uint64_t done, total, failed;
+	double rate;
+	bool closed = sched_input_closed(P.sched);
 	struct gate_snap g;
 	size_t len = 0;
 	char eta[32], dur[32];
 
-	gate_snapshot(&r->gate, &g);
+	tally_snapshot(&t);
+	gate_snapshot(P.gate, &g);
+	done = t.done;
+	total = t.n[TALLY_READ];
+	failed = t.n[TALLY_FAILED];
+	rate = t.wall_ns > 0 ? (double)done * NS_PER_SEC / (double)t.wall_ns : 0;
 
 #define ADD(...) do { \
 	if (len < n) { \
@@ -102,7 +105,7 @@ static void compose(char *buf, size_t n)
 	    (unsigned long long)total, closed ? "" : "+");
 	if (closed && total)
 		ADD(" %d%%", (int)(done * 100 / total));
-	ADD("] %d running, %llu failed, %.1f/s", running,
+	ADD("] %d running, %llu failed, %.1f/s", t.running,
 	    (unsigned long long)failed, rate);
 	if (closed && rate > 0 && total >= done) {
 		fmt_eta(eta, sizeof eta, (double)(total - done) / rate);
@@ -156,7 +159,7 @@ static void *progress_main(void *arg)
 {
 	struct pollfd p[2] = {
 		{ .fd = P.stop_rfd, .events = POLLIN },
-		{ .fd = runstate_stop_fd(), .events = POLLIN },
+		{ .fd = P.run_stop_fd, .events = POLLIN },
 	};
 
 	(void)arg;
@@ -166,10 +169,6 @@ static void *progress_main(void *arg)
 		pthread_mutex_lock(&P.mu);
 		quiet = P.quiet;
 		pthread_mutex_unlock(&P.mu);
-		if (!quiet && runstate_get() != RS_RUNNING) {
-			go_quiet();
-			quiet = true;
-		}
 		if (!quiet)
 			draw();
 		if (poll(p, 2, TICK_MS) < 0 && errno != EINTR)
@@ -185,7 +184,7 @@ static void *progress_main(void *arg)
 	return NULL;
 }
 
-void progress_start(struct runner *r)
+void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 {
 	int fds[2], e;
 
@@ -197,7 +196,9 @@ void progress_start(struct runner *r)
 	}
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
 	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-	P.r = r;
+	P.gate = g;
+	P.sched = s;
+	P.run_stop_fd = run_stop_fd;
 	P.stop_rfd = fds[0];
 	P.stop_wfd = fds[1];
 	P.hidden = 0;

@@ -14,10 +14,15 @@
 
 #include <stdbool.h>
 
-struct runner;
+struct gate;
+struct sched;
 
-/* Start the progress thread if stderr is a terminal. */
-void progress_start(struct runner *r);
+/*
+ * Start the progress thread if stderr is a terminal: it shows the counters
+ * (tally.h), G's and S's snapshots, and goes quiet for good once
+ * RUN_STOP_FD is readable (the run stopped starting jobs).
+ */
+void progress_start(struct gate *g, struct sched *s, int run_stop_fd);
 
 /* Erase the line and stop the thread (no-op if it never started). */
 void progress_stop(void);

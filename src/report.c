@@ -1,10 +1,11 @@
 /*
  * report.c - dispatching finished attempts to the job log, the JSON log and
- * the statistics, and running the progress line (see report.h).
+ * the statistics (see report.h).
  *
- * There is one run per process, so the state lives here rather than in
- * struct runner. Workers call report_attempt() concurrently: the logs have
- * their own locks, the statistics take ST.mu for a few additions.
+ * There is one run per process, so the state lives here. Workers call
+ * report_attempt() concurrently: the logs have their own locks, the
+ * statistics take ST.mu for a few additions. The gate's figures come from
+ * gate_snapshot(), the counters from tally_snapshot().
  */
 #include "report.h"
 
@@ -12,14 +13,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gate.h"
 #include "joblog.h"
 #include "jsonlog.h"
-#include "progress.h"
-#include "run.h"
 #include "stats.h"
+#include "tally.h"
 #include "util.h"
 
 static struct jsonlog *json;
+static struct joblog *joblog;
+static struct gate *gate;
+static bool want_stats, want_cmdline;
 
 static struct {
 	pthread_mutex_t mu;
@@ -41,44 +45,44 @@ static void breaker_seen(bool open, int64_t now)
 	ST.breaker_open = open;
 }
 
-static bool breaker_is_open(struct runner *r)
+static bool breaker_is_open(void)
 {
 	struct gate_snap g;
 
 	/* Without a breaker, spare every attempt a trip through the gate. */
 	if (!ST.use_breaker)
 		return false;
-	gate_snapshot(&r->gate, &g);
+	gate_snapshot(gate, &g);
 	return g.breaker != BREAKER_CLOSED;
 }
 
-void report_init(struct runner *r)
+void report_init(const struct report_conf *c)
 {
-	const struct opts *o = r->o;
 	struct gate_snap g;
 
-	if (o->json_log)
-		json = jsonlog_open(o->json_log);
-	gate_snapshot(&r->gate, &g);
+	joblog = c->joblog;
+	gate = c->gate;
+	want_stats = c->stats;
+	want_cmdline = c->joblog != NULL || c->json_log != NULL;
+	json = c->json_log ? jsonlog_open(c->json_log) : NULL;
+	gate_snapshot(gate, &g);
 	ST.use_breaker = g.use_breaker;
 	stats_hist_init(&ST.runtime);
 	ST.attempts = 0;
 	ST.breaker_open = false;
 	ST.breaker_open_ns = 0;
-	if (o->progress)
-		progress_start(r);
 }
 
-void report_attempt(struct runner *r, const struct attempt *a)
+void report_attempt(const struct attempt *a)
 {
 	/*
 	 * Every change of the breaker between closed and not closed comes
 	 * with the end of an attempt, which reports right after it.
 	 */
-	bool open = breaker_is_open(r);
+	bool open = breaker_is_open();
 
-	if (r->joblog)
-		joblog_write(r->joblog, a);
+	if (joblog)
+		joblog_write(joblog, a);
 	if (json)
 		jsonlog_write(json, a);
 	pthread_mutex_lock(&ST.mu);
@@ -90,33 +94,30 @@ void report_attempt(struct runner *r, const struct attempt *a)
 }
 
 /* --stats: the closing summary on stderr. */
-static void print_stats(struct runner *r)
+static void print_stats(void)
 {
-	uint64_t ok = atomic_load(&r->succeeded);
-	uint64_t failed = atomic_load(&r->failed);
-	uint64_t cancelled = atomic_load(&r->cancelled);
-	uint64_t read = atomic_load(&r->read);
-	uint64_t skipped = atomic_load(&r->skipped);
-	uint64_t done = ok + failed + cancelled;
-	int64_t now = now_ns(), wall = now - r->start_ns;
+	struct tally_snap t;
 	struct gate_snap g;
 	char d[4][32];
 
-	gate_snapshot(&r->gate, &g);
+	tally_snapshot(&t);
+	gate_snapshot(gate, &g);
 	pthread_mutex_lock(&ST.mu);
-	breaker_seen(g.breaker != BREAKER_CLOSED, now);
+	breaker_seen(g.breaker != BREAKER_CLOSED, now_ns());
 	warnx("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
 	      "%llu cancelled, %llu never started, %llu skipped; %llu retries",
-	      (unsigned long long)(read + skipped), (unsigned long long)ok,
-	      (unsigned long long)failed,
-	      (unsigned long long)atomic_load(&r->timed_out),
-	      (unsigned long long)cancelled,
-	      (unsigned long long)(read > done ? read - done : 0),
-	      (unsigned long long)skipped,
-	      (unsigned long long)atomic_load(&r->retried));
+	      (unsigned long long)(t.n[TALLY_READ] + t.n[TALLY_SKIPPED]),
+	      (unsigned long long)t.n[TALLY_SUCCEEDED],
+	      (unsigned long long)t.n[TALLY_FAILED],
+	      (unsigned long long)t.n[TALLY_TIMED_OUT],
+	      (unsigned long long)t.n[TALLY_CANCELLED],
+	      (unsigned long long)t.unstarted,
+	      (unsigned long long)t.n[TALLY_SKIPPED],
+	      (unsigned long long)t.n[TALLY_RETRIED]);
 	warnx("stats: wall %s, %.2f jobs/s, %llu attempts",
-	      stats_fmt_duration(d[0], sizeof d[0], wall),
-	      wall > 0 ? (double)done * NS_PER_SEC / (double)wall : 0.0,
+	      stats_fmt_duration(d[0], sizeof d[0], t.wall_ns),
+	      t.wall_ns > 0 ? (double)t.done * NS_PER_SEC / (double)t.wall_ns
+			    : 0.0,
 	      (unsigned long long)ST.attempts);
 	if (ST.runtime.count)
 		warnx("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
@@ -137,18 +138,17 @@ static void print_stats(struct runner *r)
 	pthread_mutex_unlock(&ST.mu);
 }
 
-void report_finish(struct runner *r)
+void report_finish(void)
 {
-	progress_stop();
-	if (r->o->stats)
-		print_stats(r);
-	joblog_close(r->joblog);
-	r->joblog = NULL;
+	if (want_stats)
+		print_stats();
+	joblog_close(joblog);
+	joblog = NULL;
 	jsonlog_close(json);
 	json = NULL;
 }
 
-bool report_wants_cmdline(const struct runner *r)
+bool report_wants_cmdline(void)
 {
-	return r->joblog != NULL || r->o->json_log != NULL;
+	return want_cmdline;
 }

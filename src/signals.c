@@ -10,14 +10,13 @@
  */
 #include "signals.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "guard.h"
-#include "run.h"
+#include "pool.h"
 #include "runstate.h"
 #include "util.h"
 
@@ -41,32 +40,9 @@ void signals_block(void)
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 }
 
-/* SIGUSR1: one worker more; SIGUSR2: one fewer, never below one. */
-static void resize(struct runner *r, int delta)
-{
-	int t;
-
-	pthread_mutex_lock(&r->poolmu);
-	t = atomic_load(&r->target_workers);
-	if (delta > 0 && t < r->maxworkers) {
-		atomic_store(&r->target_workers, t + 1);
-		sched_set_workers(&r->sched, t + 1);
-		/* A worker still finishing its last job simply stays. */
-		if (!r->thread_live[t] && runstate_get() == RS_RUNNING)
-			run_start_worker(r, t);
-	} else if (delta < 0 && t > 1) {
-		atomic_store(&r->target_workers, t - 1);
-		sched_set_workers(&r->sched, t - 1);
-		/* A sleeping worker must wake up to notice it is retired. */
-		sched_kick(&r->sched);
-	}
-	pthread_mutex_unlock(&r->poolmu);
-}
-
 static void *signal_main(void *arg)
 {
-	struct runner *r = arg;
-
+	(void)arg;
 	for (;;) {
 		int sig;
 
@@ -89,10 +65,10 @@ static void *signal_main(void *arg)
 			guard_signal_all(SIGCONT);
 			break;
 		case SIGUSR1:
-			resize(r, +1);
+			pool_resize(+1);
 			break;
 		case SIGUSR2:
-			resize(r, -1);
+			pool_resize(-1);
 			break;
 		default:
 			break;  /* SIGPIPE: the write that caused it reports it */
@@ -101,7 +77,7 @@ static void *signal_main(void *arg)
 	return NULL;
 }
 
-void signals_start(struct runner *r)
+void signals_start(void)
 {
 	pthread_t t;
 	pthread_attr_t attr;
@@ -110,7 +86,7 @@ void signals_start(struct runner *r)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 128 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	e = pthread_create(&t, &attr, signal_main, r);
+	e = pthread_create(&t, &attr, signal_main, NULL);
 	pthread_attr_destroy(&attr);
 	if (e)
 		die(EXIT_FATAL, "cannot start the signal thread: %s", strerror(e));

@@ -846,3 +846,16 @@ void tmpl_costs(const struct tmpl *t, struct batch_costs *c)
 		break;
 	}
 }
+
+char *tmpl_describe(const struct tmpl *t, char **argv, const struct rec *recs,
+		    size_t nrec, uint64_t seq, unsigned slot)
+{
+	switch (t->mode) {
+	case TMPL_LINE:
+		return xstrdup(argv[2]);
+	case TMPL_SHELL:
+		return tmpl_shell_display(t, recs, nrec, seq, slot);
+	default:
+		return argv_render(argv);
+	}
+}

@@ -98,4 +98,13 @@ char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
  */
 void tmpl_costs(const struct tmpl *t, struct batch_costs *c);
 
+/*
+ * The command as a user would type it, for --dry-run, -v and the logs, from
+ * ARGV made by tmpl_expand() for the same job: the line itself in line
+ * mode, the script with its values quoted in --shell mode (as
+ * tmpl_shell_display()), else ARGV shell-quoted. Malloc'd.
+ */
+char *tmpl_describe(const struct tmpl *t, char **argv, const struct rec *recs,
+		    size_t nrec, uint64_t seq, unsigned slot);
+
 #endif

@@ -1,0 +1,347 @@
+/*
+ * attempt.c - one attempt of a job, on a worker (see attempt.h).
+ *
+ * The steps, in order: expand the command (template.c), find the program
+ * (spawn.c, once per run when the command is fixed), wait at the gate, run
+ * the child (exec.c) with its output going to fanin, then account: the
+ * gate, the counters, the reports, and either a retry after a backoff or
+ * the end of the job (--halt may stop the run here).
+ *
+ * Nothing here is shared between workers but the run's modules, each with
+ * its own lock, and the once-per-run "not found" flag.
+ */
+#include "attempt.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "fanin.h"
+#include "gate.h"
+#include "progress.h"
+#include "report.h"
+#include "runstate.h"
+#include "scheduler.h"
+#include "spawn.h"
+#include "tally.h"
+#include "template.h"
+#include "util.h"
+
+#define READ_CHUNK (64 * 1024)
+
+struct attempt_worker {
+	const struct attempt_conf *c;
+	int slot;                       /* 0-based; {%} is slot + 1 */
+	struct argvbuf ab;
+	char **envp;
+	char seqenv[48], slotenv[48];
+	char *scratch;                  /* READ_CHUNK bytes for exec */
+	unsigned rng;
+	struct exec x;
+	struct jobout *jo;              /* the running attempt's output */
+};
+
+/* A program that is the same for every job is reported missing once. */
+static atomic_bool reported_missing;
+
+struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
+					  int slot)
+{
+	struct attempt_worker *w = xcalloc(1, sizeof *w);
+
+	w->c = c;
+	w->slot = slot;
+	w->rng = (unsigned)slot * 2654435761u ^ (unsigned)now_ns();
+	argvbuf_init(&w->ab);
+	w->scratch = xmalloc(READ_CHUNK);
+	exec_init(&w->x, c->exec, slot, w->scratch, READ_CHUNK);
+	/* environ with FANOUT_SEQ and FANOUT_SLOT in the two front slots. */
+	w->envp = xmalloc((c->nenv + 1) * sizeof *w->envp);
+	memcpy(w->envp, c->envbase, (c->nenv + 1) * sizeof *w->envp);
+	snprintf(w->slotenv, sizeof w->slotenv, "FANOUT_SLOT=%d", slot + 1);
+	snprintf(w->seqenv, sizeof w->seqenv, "FANOUT_SEQ=0");
+	w->envp[0] = w->seqenv;
+	w->envp[1] = w->slotenv;
+	return w;
+}
+
+void attempt_worker_free(struct attempt_worker *w)
+{
+	argvbuf_release(&w->ab);
+	free(w->envp);
+	free(w->scratch);
+	free(w);
+}
+
+/* Report a program that cannot be run, once per run when it is fixed. */
+static void report_unrunnable(const char *name, int err, bool fixed)
+{
+	/* GNU parallel runs every command through a shell; we do not. */
+	bool shell_line = err == ENOENT && strpbrk(name, " \t;|&$<>()'\"`");
+
+	if ((fixed || shell_line) && atomic_exchange(&reported_missing, true))
+		return;
+	if (shell_line)
+		warnx("'%s': command not found (for a shell command line, "
+		      "use --shell)", name);
+	else if (err == ENOENT)
+		warnx("'%s': command not found", name);
+	else if (err == EACCES)
+		warnx("'%s': not executable", name);
+	else
+		warnx("'%s': cannot run: %s", name, strerror(err));
+}
+
+/* Attempt A cannot run because of ERR: it fails at once, unstarted. */
+static const char *unrunnable(struct attempt *a, int err)
+{
+	a->exit_code = spawn_exit_code(err);
+	a->not_started = true;
+	a->start_wall_ns = wall_ns();
+	a->start_ns = a->end_ns = now_ns();
+	return NULL;
+}
+
+/*
+ * The program to run for ARGV: found once for the run, or now when the
+ * command varies (*own is then the caller's to free). NULL when it cannot
+ * run: A is then marked so, with its exit code.
+ */
+static const char *resolve(struct attempt_worker *w, char **argv,
+			   struct attempt *a, char **own)
+{
+	const struct attempt_conf *c = w->c;
+	const struct job *j = a->job;
+	int err = c->path_errno;
+
+	*own = NULL;
+	if (j->too_long) {
+		/* The reader kept none of it (batch.h): it fails unrun. */
+		warnx("job %llu: argument list too long (record %llu)",
+		      (unsigned long long)j->seq,
+		      (unsigned long long)j->too_long);
+		return unrunnable(a, E2BIG);
+	}
+	if (!c->tmpl->cmd_varies && c->path)
+		return c->path;
+	if (c->tmpl->cmd_varies) {
+		if ((*own = spawn_resolve(argv[0])) != NULL)
+			return *own;
+		err = errno;
+	}
+	report_unrunnable(argv[0], err, !c->tmpl->cmd_varies);
+	return unrunnable(a, err);
+}
+
+/* --dry-run: the command, as one line of the job's output. */
+static void dry_run(struct attempt_worker *w, struct job *j, char **argv)
+{
+	const struct attempt_conf *c = w->c;
+	char *line = tmpl_describe(c->tmpl, argv, j->recs, j->nrec, j->seq,
+				   (unsigned)w->slot + 1);
+	struct jobout *jo = fanin_begin(c->fanin, j->seq, NULL, 0);
+
+	fanin_data(c->fanin, jo, 0, line, strlen(line));
+	fanin_data(c->fanin, jo, 0, "\n", 1);
+	fanin_end(c->fanin, jo);
+	free(line);
+	tally_add(TALLY_SUCCEEDED);
+}
+
+/* -v: the command on stderr before it starts. */
+static void show_command(const char *cmdline)
+{
+	char *msg = xmalloc(strlen(cmdline) + 2);
+
+	sprintf(msg, "%s\n", cmdline);
+	progress_hide();
+	(void)write_all(2, msg, strlen(msg));
+	progress_show(true);
+	free(msg);
+}
+
+/* J's output record; RETRYABLE: another attempt may follow this one. */
+static struct jobout *begin_output(struct attempt_worker *w,
+				   const struct job *j, bool retryable)
+{
+	const struct attempt_conf *c = w->c;
+	const char *tag = c->tag ? j->recs[0].s : NULL;
+	size_t len = tag ? j->recs[0].len : 0;
+
+	return retryable ? fanin_begin_retryable(c->fanin, j->seq, tag, len)
+			 : fanin_begin(c->fanin, j->seq, tag, len);
+}
+
+/* exec's sink: the child's bytes go to the attempt's output record. */
+static void to_fanin(void *arg, int which, const char *buf, size_t n)
+{
+	struct attempt_worker *w = arg;
+
+	fanin_data(w->c->fanin, w->jo, which, buf, n);
+}
+
+/* Run the child PATH ARGV for attempt A and follow it to its end. */
+static void run_child(struct attempt_worker *w, const char *path, char **argv,
+		      struct attempt *a)
+{
+	unsigned long long seq = a->job->seq;
+
+	snprintf(w->seqenv, sizeof w->seqenv, "FANOUT_SEQ=%llu", seq);
+	switch (exec_start(&w->x, path, argv, w->envp, to_fanin, w, a)) {
+	case EXEC_NO_PIPE:
+		warnerr("job %llu: cannot make a pipe", seq);
+		return;
+	case EXEC_NO_RUN:
+		if (errno == E2BIG)
+			warnx("job %llu: argument list too long", seq);
+		else
+			report_unrunnable(argv[0], errno,
+					  !w->c->tmpl->cmd_varies);
+		return;
+	case EXEC_STARTED:
+		break;
+	}
+	tally_add(TALLY_STARTED);
+	/* A cancel that came between our check and the registration. */
+	if (runstate_get() >= RS_CANCELLING) {
+		int sig = runstate_stop_signal();
+
+		exec_kill(&w->x, sig ? sig : SIGTERM);
+	}
+	/* The signal thread has signalled the group; we enforce the grace. */
+	while (exec_wait(&w->x) == EXEC_CANCEL)
+		exec_cancel(&w->x, runstate_get() >= RS_KILLING);
+	exec_reap(&w->x);
+	if (runstate_get() >= RS_CANCELLING && (a->exit_code != 0 || a->signal))
+		a->cancelled = true;
+}
+
+/* Full-jitter exponential backoff for attempt ATTEMPT (1-based). */
+static int64_t backoff(struct attempt_worker *w, int attempt)
+{
+	const int64_t cap = 300 * NS_PER_SEC;
+	int64_t ceil = w->c->retry_delay_ns ? w->c->retry_delay_ns
+					    : NS_PER_SEC;
+
+	for (int i = 1; i < attempt && ceil < cap; i++)
+		ceil *= 2;
+	if (ceil > cap)
+		ceil = cap;
+	w->rng = w->rng * 1103515245u + 12345u;
+	return (int64_t)((double)ceil * ((w->rng >> 8) & 0xffffff) / 0x1000000);
+}
+
+/* Count A's end, in the one place that decides what it was. */
+static void count(struct attempt_worker *w, struct attempt *a)
+{
+	if (attempt_ok(a)) {
+		tally_add(TALLY_SUCCEEDED);
+	} else if (a->cancelled) {
+		tally_add(TALLY_CANCELLED);
+	} else if (a->job->attempt < w->c->retries &&
+		   runstate_get() == RS_RUNNING) {
+		tally_add(TALLY_RETRIED);
+		a->will_retry = true;
+	} else {
+		if (a->timed_out)
+			tally_add(TALLY_TIMED_OUT);
+		tally_add(TALLY_FAILED);
+	}
+}
+
+/*
+ * Account for finished attempt A of job J: the gate, the counters, the
+ * reports, --halt. True if the job is to run again.
+ */
+static bool account(struct attempt_worker *w, struct job *j,
+		    struct attempt *a, bool probe)
+{
+	const struct attempt_conf *c = w->c;
+	bool ok = attempt_ok(a);
+
+	/* Every attempt counts, started or not: 126/127 are failures too. */
+	gate_result(c->gate, ok, probe);
+	if (a->timed_out) {
+		char d[32];
+
+		warnx("job %llu timed out after %s", (unsigned long long)j->seq,
+		      fmt_seconds(c->exec->timeout_ns, d, sizeof d));
+	}
+	count(w, a);
+	if (c->breaker) {
+		struct gate_snap g;
+
+		gate_snapshot(c->gate, &g);
+		a->breaker = breaker_state_name(g.breaker);
+	}
+	report_attempt(a);
+	if (a->will_retry) {
+		j->attempt++;
+		j->not_before_ns = now_ns() + backoff(w, j->attempt);
+		return true;
+	}
+	if (!ok && !a->cancelled && c->halt_fail &&
+	    tally_get(TALLY_FAILED) >= (uint64_t)c->halt_fail) {
+		if (c->halt_now)
+			runstate_cancel(SIGTERM, false);
+		else
+			runstate_drain(0);
+	}
+	return false;
+}
+
+void attempt_run(struct attempt_worker *w, struct job *j)
+{
+	const struct attempt_conf *c = w->c;
+	char **argv = tmpl_expand(c->tmpl, &w->ab, j->recs, j->nrec, j->seq,
+				  (unsigned)w->slot + 1);
+	struct attempt a = {
+		.job = j, .slot = w->slot + 1, .queued_ns = j->queued_ns,
+	};
+	char *own, *cmdline = NULL;
+	const char *path;
+	bool probe = false;
+
+	if (c->dry_run && !j->too_long) {
+		dry_run(w, j, argv);
+		goto done;
+	}
+	if (!j->too_long && (c->verbose || report_wants_cmdline()))
+		a.cmdline = cmdline = tmpl_describe(c->tmpl, argv, j->recs,
+						    j->nrec, j->seq,
+						    (unsigned)w->slot + 1);
+	if ((path = resolve(w, argv, &a, &own)) != NULL) {
+		if (!gate_pass(c->gate, &probe) ||
+		    runstate_get() != RS_RUNNING) {
+			/* Cancelled or drained while waiting: never started. */
+			free(own);
+			free(cmdline);
+			fanin_skip(c->fanin, j->seq);
+			goto done;
+		}
+		if (c->verbose)
+			show_command(cmdline);
+		w->jo = begin_output(w, j, j->attempt < c->retries);
+		tally_running(1);
+		run_child(w, path, argv, &a);
+		tally_running(-1);
+	} else {
+		w->jo = begin_output(w, j, false);
+	}
+	free(own);
+	if (account(w, j, &a, probe)) {
+		fanin_discard(c->fanin, w->jo);
+		free(cmdline);
+		sched_retry(c->sched, j);
+		return;
+	}
+	fanin_end(c->fanin, w->jo);
+	free(cmdline);
+done:
+	sched_done(c->sched);
+	job_free(j);
+}

@@ -1,0 +1,147 @@
+/*
+ * pool.c - the worker threads (see pool.h).
+ *
+ * Locking: mu guards which slots have a thread and how many are alive; the
+ * target is atomic so that a busy worker can look at it without the lock,
+ * and decides under the lock, so that a SIGUSR1 either keeps a retiring
+ * worker or sees it gone (then starts a new thread in its slot).
+ */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attempt.h"
+#include "runstate.h"
+#include "scheduler.h"
+#include "util.h"
+
+static struct {
+	const struct attempt_conf *conf;
+	struct sched *sched;
+	int maxworkers;
+	_Atomic int target;     /* SIGUSR1/SIGUSR2 move it */
+	pthread_mutex_t mu;
+	pthread_cond_t done;    /* nlive reached 0 */
+	bool *live;             /* under mu: the slot has a worker thread */
+	int nlive;              /* under mu: worker threads alive */
+} PL = { .mu = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
+
+struct worker {
+	int slot;
+	struct attempt_worker *ctx;
+};
+
+/*
+ * Should worker W stop (SIGUSR2 lowered the target below its slot)? Jobs
+ * left in its deque are stolen by the others.
+ */
+static bool retire(struct worker *w)
+{
+	bool gone = false;
+
+	if (w->slot < atomic_load(&PL.target))
+		return false;
+	pthread_mutex_lock(&PL.mu);
+	if (w->slot >= atomic_load(&PL.target)) {
+		PL.live[w->slot] = false;
+		gone = true;
+	}
+	pthread_mutex_unlock(&PL.mu);
+	if (gone)
+		sched_kick(PL.sched);
+	return gone;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *j;
+	bool retired;
+
+	while (!(retired = retire(w))) {
+		if ((j = sched_next(PL.sched, w->slot)) != NULL)
+			attempt_run(w->ctx, j);
+		else if (sched_finished(PL.sched))
+			break;
+		/* Else it let us go to retire: decide under the lock. */
+	}
+	pthread_mutex_lock(&PL.mu);
+	if (!retired)
+		PL.live[w->slot] = false;
+	if (--PL.nlive == 0)
+		pthread_cond_broadcast(&PL.done);
+	pthread_mutex_unlock(&PL.mu);
+	attempt_worker_free(w->ctx);
+	free(w);
+	return NULL;
+}
+
+/* Start worker SLOT's thread (0-based); the caller holds mu. */
+static void start_worker(int slot)
+{
+	struct worker *w = xmalloc(sizeof *w);
+	pthread_attr_t attr;
+	pthread_t t;
+	int e;
+
+	w->slot = slot;
+	w->ctx = attempt_worker_new(PL.conf, slot);
+	/* Workers need little stack: keep the run's footprint small. */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(&t, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (e)
+		die(EXIT_FATAL, "cannot start a worker thread: %s", strerror(e));
+	PL.live[slot] = true;
+	PL.nlive++;
+}
+
+void pool_start(const struct attempt_conf *c, struct sched *s, int jobs,
+		int maxworkers)
+{
+	PL.conf = c;
+	PL.sched = s;
+	PL.maxworkers = maxworkers;
+	atomic_init(&PL.target, jobs);
+	PL.live = xcalloc((size_t)maxworkers, sizeof *PL.live);
+	sched_set_workers(s, jobs);
+	pthread_mutex_lock(&PL.mu);
+	for (int i = 0; i < jobs; i++)
+		start_worker(i);
+	pthread_mutex_unlock(&PL.mu);
+}
+
+void pool_resize(int delta)
+{
+	int t;
+
+	pthread_mutex_lock(&PL.mu);
+	t = atomic_load(&PL.target);
+	if (delta > 0 && t < PL.maxworkers) {
+		atomic_store(&PL.target, t + 1);
+		sched_set_workers(PL.sched, t + 1);
+		/* A worker still finishing its last job simply stays. */
+		if (!PL.live[t] && runstate_get() == RS_RUNNING)
+			start_worker(t);
+	} else if (delta < 0 && t > 1) {
+		atomic_store(&PL.target, t - 1);
+		sched_set_workers(PL.sched, t - 1);
+		/* A sleeping worker must wake up to notice it is retired. */
+		sched_kick(PL.sched);
+	}
+	pthread_mutex_unlock(&PL.mu);
+}
+
+void pool_join(void)
+{
+	pthread_mutex_lock(&PL.mu);
+	while (PL.nlive > 0)
+		pthread_cond_wait(&PL.done, &PL.mu);
+	pthread_mutex_unlock(&PL.mu);
+}

@@ -1,0 +1,29 @@
+/*
+ * pool.h - the worker threads: start, retire, resize, join.
+ *
+ * Each worker loops: the next job from the scheduler, one attempt of it
+ * (attempt.h), until the scheduler has no more work for it. SIGUSR1 and
+ * SIGUSR2 move the number of workers between one and the run's maximum;
+ * a worker above the target retires after its current job. There is one
+ * pool per process: its state lives in pool.c.
+ */
+#ifndef FANOUT_POOL_H
+#define FANOUT_POOL_H
+
+struct attempt_conf;
+struct sched;
+
+/*
+ * Start JOBS workers taking jobs from S and running them as C says; never
+ * more than MAXWORKERS (pool_resize()).
+ */
+void pool_start(const struct attempt_conf *c, struct sched *s, int jobs,
+		int maxworkers);
+
+/* One worker more (DELTA 1) or one fewer (-1), never below one. */
+void pool_resize(int delta);
+
+/* Wait for every worker thread to end. */
+void pool_join(void);
+
+#endif
