@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include "spawn.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,6 +29,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "ptree.h"
 #include "util.h"
 
 static sigset_t ignored;        /* inherited as SIG_IGN: reset in the child */
@@ -235,108 +235,54 @@ int spawn_pidfd(pid_t pid)
 #endif
 }
 
-/* Read the parent pid from /proc/PID/stat; -1 if gone. */
-static pid_t proc_ppid(pid_t pid)
-{
-	char path[64], buf[512];
-	int fd, n;
-	char *p;
-	long ppid;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = (int)read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: skip to the last ')'. */
-	if (!(p = strrchr(buf, ')')))
-		return -1;
-	if (sscanf(p + 1, " %*c %ld", &ppid) != 1)
-		return -1;
-	return (pid_t)ppid;
-}
-
 void spawn_kill_tree(pid_t pid, int sig)
 {
-	pid_t found[256];
-	int n = 0;
+	struct ptree t;
+	pid_t *v = xmalloc(sizeof *v);
+	size_t n = 1;
 
 	/*
 	 * Find the descendants first, while they are still linked to their
 	 * parents: once the group is signalled, a dying parent's children move
-	 * to fanout (the subreaper) and the chain is lost. Deep or wide trees
-	 * are rare, and the group kill covers all that stayed in the group.
+	 * to fanout (the subreaper) and the chain is lost.
 	 */
-	found[n++] = pid;
-	for (int i = 0; i < n; i++) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-
-		if (!d)
-			break;
-		while ((e = readdir(d)) != NULL) {
-			char *end;
-			long p = strtol(e->d_name, &end, 10);
-
-			if (*end || p <= 0 || p == found[i])
-				continue;
-			if (proc_ppid((pid_t)p) == found[i] &&
-			    n < (int)(sizeof found / sizeof found[0]))
-				found[n++] = (pid_t)p;
-		}
-		closedir(d);
-	}
+	v[0] = pid;
+	ptree_scan(&t);
+	n = ptree_descendants(&t, &v, n);
 	kill(-pid, sig);
-	for (int i = 0; i < n; i++)
-		kill(found[i], sig);
+	kill(pid, sig);
+	ptree_kill(&t, v + 1, n - 1, sig);
+	ptree_release(&t);
+	free(v);
 }
 
 int spawn_kill_orphans(const pid_t *leaders, int nleaders, int sig)
 {
-	char path[64];
-	DIR *d;
-	struct dirent *e;
-	int found = 0;
+	struct ptree t;
+	pid_t *v;
+	size_t n = 0, norphans;
 
-	/* Our children are listed per thread that forked them. */
-	snprintf(path, sizeof path, "/proc/%d/task", (int)fanout_pid);
-	if (!(d = opendir(path)))
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		char cpath[320], buf[4096];
-		int fd, n;
+	/* One snapshot for them all: a scan per orphan would cost O(n^2). */
+	ptree_scan(&t);
+	v = xmalloc((t.n + 1) * sizeof *v);
+	for (size_t i = 0; i < t.n; i++) {
+		bool leader = false;
 
-		if (e->d_name[0] == '.')
+		if (t.p[i].ppid != fanout_pid)
 			continue;
-		snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children",
-			 (int)fanout_pid, e->d_name);
-		if ((fd = open(cpath, O_RDONLY | O_CLOEXEC)) < 0)
+		for (int k = 0; k < nleaders; k++)
+			if (leaders[k] == t.p[i].pid)
+				leader = true;
+		if (leader)
 			continue;
-		n = (int)read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		for (char *p = buf; *p;) {
-			char *end;
-			long pid = strtol(p, &end, 10);
-			int leader = 0;
-
-			if (end == p)
-				break;
-			p = end;
-			for (int i = 0; i < nleaders; i++)
-				if (leaders[i] == (pid_t)pid)
-					leader = 1;
-			if (leader || pid <= 0)
-				continue;
-			spawn_kill_tree((pid_t)pid, sig);
-			found++;
-		}
+		v[n++] = t.p[i].pid;
 	}
-	closedir(d);
-	return found;
+	norphans = n;
+	if (n > 0) {
+		n = ptree_descendants(&t, &v, n);
+		ptree_kill(&t, v, n, sig);
+	}
+	ptree_release(&t);
+	free(v);
+	return (int)norphans;
 }

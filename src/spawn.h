@@ -2,7 +2,8 @@
  * spawn.h - starting a job's process, finding its program, killing it.
  *
  * The Linux-only calls of fanout (vfork with PR_SET_PDEATHSIG, pidfd, the
- * child subreaper, /proc) live here and in guard.c, each with a fallback.
+ * child subreaper, /proc) live here, in ptree.c and in guard.c, each with a
+ * fallback.
  */
 #ifndef FANOUT_SPAWN_H
 #define FANOUT_SPAWN_H
@@ -59,8 +60,9 @@ int spawn_pidfd(pid_t pid);
 /*
  * Kill every child of fanout that is not a job leader in LEADERS[0..N-1]:
  * descendants of jobs that outlived them and were reparented to fanout (the
- * subreaper). They are left as zombies for fanout's exit to clear; returns
- * how many it found.
+ * subreaper), with their own descendants, all found in one pass over /proc.
+ * They are left as zombies for fanout's exit to clear; returns how many
+ * children it found.
  */
 int spawn_kill_orphans(const pid_t *leaders, int n, int sig);
 
