@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# The guardian (a process that kills what fanout leaves when fanout is
+# SIGKILLed) and the sweep of orphans at the end of a run.
+
+load helpers
+
+# start_fanout ARGS...: run fanout in the background, output to out/err.
+start_fanout() {
+	"$FANOUT" "$@" > out 2> err 3>&- &
+	pid=$!
+}
+
+# wait_for_process PATTERN: poll until a process's command line matches.
+wait_for_process() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		pgrep -f -- "$1" >/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no process matches $1" >&2
+	return 1
+}
+
+# guardian PID: the guardian of the fanout PID.
+guardian() {
+	pgrep -P "$1" -x fan-out-guard
+}
+
+@test "SIGKILL to fanout: what left the job's group with setsid dies too" {
+	start_fanout sh -c 'setsid sleep 812.1 & sleep 812.2' ::: x
+	wait_for_process 'sleep 812.1'
+	wait_for_process 'sleep 812.2'
+	# The guardian looks at fanout's tree four times a second.
+	sleep 1.5
+	kill -KILL "$pid"
+	wait "$pid" || true
+	no_process 'sleep 812.1'
+	no_process 'sleep 812.2'
+}
+
+@test "SIGKILL to fanout: orphans fanout had adopted die too" {
+	start_fanout sh -c '(setsid sleep 813.1 &); sleep 813.2' ::: x
+	wait_for_process 'sleep 813.1'
+	wait_for_process 'sleep 813.2'
+	sleep 1.5
+	kill -KILL "$pid"
+	wait "$pid" || true
+	no_process 'sleep 813.1'
+	no_process 'sleep 813.2'
+}
+
+@test "SIGKILL to fanout's whole process group (kill -9 %1) leaves no job behind" {
+	# setsid: a group of its own, as a shell with job control gives it.
+	setsid "$FANOUT" sh -c 'sleep 814.1 & sleep 814.2' ::: x > out 2> err 3>&- &
+	pid=$!
+	wait_for_process 'sleep 814.1'
+	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]
+	kill -KILL -- "-$pid"
+	wait "$pid" || true
+	no_process 'sleep 814.1'
+	no_process 'sleep 814.2'
+}
+
+@test "the guardian has a name of its own: pgrep -x fanout, pkill fanout miss it" {
+	start_fanout sh -c 'sleep 815.1' ::: x
+	wait_for_process 'sleep 815.1'
+	g=$(guardian "$pid")
+	[ -n "$g" ]
+	[ "$(cat /proc/$g/comm)" = fan-out-guard ]
+	# Neither its name nor its command line says fanout or the job's command.
+	! pgrep -P "$pid" fanout
+	! pgrep -P "$pid" -f fanout
+	! pgrep -f 'sleep 815.1' | grep -qx "$g"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	no_process 'sleep 815.1'
+}
+
+@test "the guardian dies: fanout warns once and the run goes on" {
+	start_fanout -u -j1 sh -c 'echo start $0; while [ ! -e go ]; do sleep 0.05; done; echo done $0' ::: 1 2
+	wait_for_lines out 1
+	# Fanout's child that is not the job, whatever its name.
+	for c in $(pgrep -P "$pid"); do
+		[ "$(cat "/proc/$c/comm")" = sh ] || g=$c
+	done
+	[ -n "$g" ]
+	kill -KILL "$g"
+	wait_for_lines err 1
+	touch go
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(cat err)" = "fanout: the guardian process died: jobs may outlive a SIGKILL of fanout" ]
+	[ "$(cat out)" = $'start 1\ndone 1\nstart 2\ndone 2' ]
+}
+
+@test "a job that leaves 1000 setsid'ed processes: all killed, promptly, at the end" {
+	t0=$(date +%s)
+	run fanout sh -c 'for i in $(seq 1000); do setsid sleep 816.1 </dev/null >/dev/null 2>&1 & done; echo ok' ::: x
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+	[ $(( $(date +%s) - t0 )) -lt 20 ]
+	no_process 'sleep 816.1'
+}
