@@ -6,72 +6,82 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
+#include "resume.h"
 #include "util.h"
+
+/* Bytes read at a time from a log to resume from. */
+#define LOAD_CHUNK (64 * 1024)
 
 struct joblog {
 	int fd;
+	char *path;
 	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
 	bool failed;            /* warned once about a write error */
-	uint8_t *done;          /* bitmap over seq */
-	uint64_t ndone;         /* bits in the bitmap */
+	struct seqset done;     /* --resume: the jobs the log has as done */
+	off_t end_ok;           /* --resume: where its whole lines end */
+	bool torn;              /* --resume: an incomplete line follows */
 };
 
-static void mark(struct joblog *l, uint64_t seq)
-{
-	if (seq >= l->ndone) {
-		uint64_t n = l->ndone ? l->ndone : 1024;
-
-		while (n <= seq)
-			n *= 2;
-		l->done = xrealloc(l->done, n / 8);
-		memset(l->done + l->ndone / 8, 0, (n - l->ndone) / 8);
-		l->ndone = n;
-	}
-	l->done[seq / 8] |= (uint8_t)(1u << (seq % 8));
-}
+/* Did a write to a job log fail? Once per process: there is one run. */
+static atomic_bool write_failed;
 
 bool joblog_done(const struct joblog *l, uint64_t seq)
 {
-	return l && seq < l->ndone && (l->done[seq / 8] & (1u << (seq % 8)));
+	return l && seqset_has(&l->done, seq);
 }
 
-/* Read an existing log: which jobs does it record as done? */
+bool joblog_failed(void)
+{
+	return atomic_load(&write_failed);
+}
+
+/*
+ * Read an existing log: which jobs does it record as done? A log that
+ * cannot be read to its end, or holds a line that is not a job log's, is
+ * fatal: guessing would run done jobs again or skip some that are not.
+ */
 static void load(struct joblog *l, const char *path, bool only_ok)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
+	struct resume s;
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (!f) {
-		if (errno == ENOENT)
-			return;
+	if (fd < 0 && errno == ENOENT)
+		return;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		fd = -1;
+		errno = EISDIR;
+	}
+	if (fd < 0)
 		die(EXIT_USAGE, "cannot read job log '%s': %s", path,
 		    strerror(errno));
-	}
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long long seq;
-		int exitval, sig;
-		char *p = line;
-
-		/* Seq, Host, Starttime, JobRuntime, Send, Receive: skip to Exitval. */
-		if (sscanf(line, "%llu", &seq) != 1)
+	resume_init(&s, only_ok);
+	buf = xmalloc(LOAD_CHUNK);
+	while ((n = read(fd, buf, LOAD_CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
 			continue;
-		for (int tabs = 0; tabs < 6 && p; tabs++)
-			if ((p = strchr(p, '\t')) != NULL)
-				p++;
-		if (!p || sscanf(p, "%d\t%d", &exitval, &sig) != 2)
-			continue;
-		if (!only_ok || (exitval == 0 && sig == 0))
-			mark(l, seq);
+		if (n < 0 || !resume_feed(&s, buf, (size_t)n))
+			die(EXIT_FATAL, "cannot resume from '%s' line %llu: %s",
+			    path, (unsigned long long)s.line,
+			    n < 0 ? strerror(errno) : s.why);
 	}
-	free(line);
-	fclose(f);
+	free(buf);
+	close(fd);
+	l->done = s.done;
+	seqset_seal(&l->done);
+	l->end_ok = (off_t)s.end_ok;
+	l->torn = s.nread > s.end_ok;
 }
 
 struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
@@ -79,6 +89,7 @@ struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
 	struct joblog *l = xcalloc(1, sizeof *l);
 
 	l->fd = -1;
+	l->path = xstrdup(path);
 	pthread_mutex_init(&l->mu, NULL);
 	if (resume && strcmp(path, "-") != 0)
 		load(l, path, only_ok);
@@ -87,41 +98,26 @@ struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
 
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 {
-	struct joblog *l;
-	off_t end;
-	int fd;
-
-	/*
-	 * As in GNU parallel, a new run replaces the log and a resumed one
-	 * adds to it. Read access only to check the last byte: not required.
-	 */
-	int flags = O_CREAT | O_APPEND | O_CLOEXEC | (resume ? 0 : O_TRUNC);
+	/* The old log is read and checked before anything changes it. */
+	struct joblog *l = joblog_read(path, resume, only_ok);
+	/* As in GNU parallel, a new run replaces the log, a resumed one adds. */
+	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		    (resume ? 0 : O_TRUNC);
 
 	if (strcmp(path, "-") == 0)
-		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		l->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	else
-		fd = open(path, O_RDWR | flags, 0666);
-	if (fd < 0 && errno == EACCES)
-		fd = open(path, O_WRONLY | flags, 0666);
-	if (fd < 0)
+		l->fd = open(path, flags, 0666);
+	if (l->fd < 0)
 		die(EXIT_USAGE, "cannot open job log '%s': %s", path,
 		    strerror(errno));
-	l = xcalloc(1, sizeof *l);
-	l->fd = fd;
-	if (resume && strcmp(path, "-") != 0)
-		load(l, path, only_ok);
-	pthread_mutex_init(&l->mu, NULL);
-	end = lseek(l->fd, 0, SEEK_END);
-	if (end > 0) {
-		char last;
-
-		/* A line cut short by a crash must not swallow our first one. */
-		if (pread(l->fd, &last, 1, end - 1) == 1 && last != '\n')
-			(void)write_all(l->fd, "\n", 1);
-	} else {
+	/* A line cut short by a crash would swallow our first one: drop it. */
+	if (l->torn && ftruncate(l->fd, l->end_ok) < 0)
+		die(EXIT_FATAL, "cannot resume from '%s': cannot drop its "
+		    "incomplete last line: %s", path, strerror(errno));
+	if (lseek(l->fd, 0, SEEK_END) <= 0) {
 		/* New, empty, or a pipe or terminal (no offset): a header. */
-		static const char hdr[] = "Seq\tHost\tStarttime\tJobRuntime\t"
-			"Send\tReceive\tExitval\tSignal\tCommand\n";
+		static const char hdr[] = JOBLOG_HEADER "\n";
 
 		if (write_all(l->fd, hdr, sizeof hdr - 1) < 0)
 			die(EXIT_USAGE, "cannot write job log '%s': %s", path,
@@ -160,7 +156,8 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	pthread_mutex_lock(&l->mu);
 	if (write_all(l->fd, buf, (size_t)len) < 0 && !l->failed) {
 		l->failed = true;
-		warnerr("cannot write job log");
+		atomic_store(&write_failed, true);
+		warnerr("cannot write job log '%s'", l->path);
 	}
 	pthread_mutex_unlock(&l->mu);
 	free(buf);
@@ -173,6 +170,7 @@ void joblog_close(struct joblog *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	pthread_mutex_destroy(&l->mu);
-	free(l->done);
+	seqset_release(&l->done);
+	free(l->path);
 	free(l);
 }

@@ -14,6 +14,10 @@
  * is not logged: --resume runs it again. Each line is written with one
  * write(2) on an O_APPEND descriptor, so an interrupted run leaves whole
  * lines.
+ *
+ * --resume trusts nothing it reads: resume.c checks every line, and the
+ * set of done jobs (seqset.c) grows with the lines read, not with the
+ * largest Seq.
  */
 #ifndef FANOUT_JOBLOG_H
 #define FANOUT_JOBLOG_H
@@ -28,9 +32,11 @@ struct joblog;
 
 /*
  * Open PATH for appending (header written if the file is new or empty);
- * "-" is standard output, as in GNU parallel.
- * With RESUME, first read it: the jobs it records (all of them, or with
- * ONLY_OK those that succeeded) are to be skipped. Exits 2 on error.
+ * "-" is standard output, as in GNU parallel. Without RESUME the file is
+ * replaced. With RESUME, first read it: the jobs it records (all of them,
+ * or with ONLY_OK those that succeeded) are to be skipped, and an
+ * incomplete last line is dropped. Exits 2 if PATH cannot be opened, 3 if
+ * the log to resume from cannot be read or is not a job log.
  */
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok);
 
@@ -43,8 +49,14 @@ struct joblog *joblog_read(const char *path, bool resume, bool only_ok);
 /* Should job SEQ be skipped (--resume)? */
 bool joblog_done(const struct joblog *l, uint64_t seq);
 
-/* Append one line for attempt A (thread-safe). */
+/*
+ * Append one line for attempt A (thread-safe). A failed write is reported
+ * once, naming the file.
+ */
 void joblog_write(struct joblog *l, const struct attempt *a);
+
+/* Has a write to the job log failed in this process (the run is not whole)? */
+bool joblog_failed(void);
 
 /* Close the log and free the --resume set (NULL is fine). */
 void joblog_close(struct joblog *l);

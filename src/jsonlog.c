@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <libgen.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
@@ -21,6 +24,9 @@ struct jsonlog {
 	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
 	bool failed;            /* warned once about a write error */
 };
+
+/* Did a write to a JSON log fail? Once per process: there is one run. */
+static atomic_bool write_failed;
 
 /* A growing string. */
 struct sbuf {
@@ -145,6 +151,35 @@ char *json_quote(const char *s, size_t len)
 	return b.s;
 }
 
+static _Noreturn void refuse(const char *path)
+{
+	die(EXIT_USAGE, "cannot open JSON log '%s': %s", path, strerror(errno));
+}
+
+void jsonlog_check(const char *path)
+{
+	struct stat st;
+	char *dir;
+
+	/* No open(): on a FIFO it would wait for a reader, then end its input. */
+	if (strcmp(path, "-") == 0)
+		return;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			errno = EISDIR;
+		else if (access(path, W_OK) == 0)
+			return;
+		refuse(path);
+	}
+	if (errno != ENOENT)
+		refuse(path);
+	/* Not there yet: could it be made? Ask its directory, make nothing. */
+	dir = xstrdup(path);
+	if (access(dirname(dir), W_OK | X_OK) < 0)
+		refuse(path);
+	free(dir);
+}
+
 struct jsonlog *jsonlog_open(const char *path)
 {
 	struct jsonlog *l;
@@ -155,13 +190,17 @@ struct jsonlog *jsonlog_open(const char *path)
 	else
 		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 	if (fd < 0)
-		die(EXIT_USAGE, "cannot open JSON log '%s': %s", path,
-		    strerror(errno));
+		refuse(path);
 	l = xcalloc(1, sizeof *l);
 	l->fd = fd;
 	l->path = xstrdup(path);
 	pthread_mutex_init(&l->mu, NULL);
 	return l;
+}
+
+bool jsonlog_failed(void)
+{
+	return atomic_load(&write_failed);
 }
 
 /* Wall-clock seconds since the epoch, microseconds: "1700000000.123456". */
@@ -234,6 +273,7 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 	pthread_mutex_lock(&l->mu);
 	if (write_all(l->fd, b.s, b.len) < 0 && !l->failed) {
 		l->failed = true;
+		atomic_store(&write_failed, true);
 		warnerr("cannot write JSON log '%s'", l->path);
 	}
 	pthread_mutex_unlock(&l->mu);

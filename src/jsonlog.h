@@ -17,16 +17,29 @@
 #ifndef FANOUT_JSONLOG_H
 #define FANOUT_JSONLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct attempt;
 struct jsonlog;
 
+/*
+ * Exit 2 unless PATH could be opened by jsonlog_open(); creates nothing, so
+ * that a refused command line leaves every file as it was.
+ */
+void jsonlog_check(const char *path);
+
 /* Open PATH ("-": standard output) for appending; exits 2 if it cannot. */
 struct jsonlog *jsonlog_open(const char *path);
 
-/* Append one line for attempt A (thread-safe). */
+/*
+ * Append one line for attempt A (thread-safe). A failed write is reported
+ * once, naming the file.
+ */
 void jsonlog_write(struct jsonlog *l, const struct attempt *a);
+
+/* Has a write to the JSON log failed in this process? */
+bool jsonlog_failed(void);
 
 /* Close the log (NULL is fine). */
 void jsonlog_close(struct jsonlog *l);

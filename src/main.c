@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
@@ -27,6 +28,7 @@
 #include "guard.h"
 #include "input.h"
 #include "joblog.h"
+#include "jsonlog.h"
 #include "pool.h"
 #include "progress.h"
 #include "report.h"
@@ -117,6 +119,7 @@ static void setup_command(struct runner *r, const struct opts *o)
 
 static int open_input(const struct opts *o)
 {
+	struct stat st;
 	int fd;
 
 	if (o->have_args)
@@ -127,6 +130,9 @@ static int open_input(const struct opts *o)
 	if (fd < 0)
 		die(EXIT_USAGE, "cannot open '%s': %s", o->arg_file,
 		    strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EXIT_USAGE, "cannot read '%s': %s", o->arg_file,
+		    strerror(EISDIR));
 	return fd;
 }
 
@@ -236,7 +242,7 @@ static int exit_status(struct runner *r, int input_error)
 	case FANIN_OK:
 		break;
 	}
-	if (input_error)
+	if (input_error || joblog_failed() || jsonlog_failed())
 		return EXIT_FATAL;
 	if (sig)
 		return 128 + sig;
@@ -258,6 +264,9 @@ int main(int argc, char **argv)
 	r->o = &o;
 	setup_command(r, &o);
 	fd = open_input(&o);
+	/* Every output is checked before the job log is replaced. */
+	if (o.json_log)
+		jsonlog_check(o.json_log);
 	if (o.joblog)
 		r->joblog = (o.dry_run ? joblog_read : joblog_open)(o.joblog,
 				o.resume || o.resume_failed, o.resume_failed);
