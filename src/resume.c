@@ -6,6 +6,8 @@
  * stops with "Format of 'FILE' is wrong" at a line that does not. fanout is
  * stricter: a log it would misread is refused whole, so that --resume never
  * runs again a job that is done, nor skips one that is not, by guessing.
+ * It reads the first line too: the header, or else a job's line (a log
+ * may have lost its header, and GNU parallel would lose that job).
  */
 #include "resume.h"
 
@@ -22,6 +24,9 @@ static const char *const colname[] = {
 };
 
 enum { NCOLS = 9, COL_HOST = 1, COL_CMD = 8 };
+
+/* The longest Host (an sshlogin) taken. */
+#define HOST_MAX 1024
 
 void resume_init(struct resume *s, bool only_ok)
 {
@@ -98,8 +103,6 @@ static bool end_column(struct resume *s)
 
 	if (s->col == COL_HOST)
 		return s->len > 0 || bad_field(s);
-	if (s->len >= sizeof s->field)
-		return bad_field(s);
 	s->field[s->len] = '\0';
 	switch (s->col) {
 	case 0:
@@ -141,9 +144,19 @@ static void end_line(struct resume *s)
 	s->end_ok = s->nread;
 }
 
-/* One byte of the first line, which must be the header. */
+static bool column_byte(struct resume *s, char c);
+
+/*
+ * One byte of the first line: the header, or (GNU parallel reads it
+ * unseen, a log may have lost it) a job's line, which cannot start as the
+ * header does.
+ */
 static bool header_byte(struct resume *s, char c)
 {
+	if (s->len == 0 && c != header[0]) {
+		s->col = 0;
+		return column_byte(s, c);
+	}
 	if (s->len < sizeof header - 1 ? c != header[s->len] : c != '\n') {
 		snprintf(s->why, sizeof s->why, "not a job log header");
 		return false;
@@ -163,6 +176,9 @@ static bool header_byte(struct resume *s, char c)
 static bool column_byte(struct resume *s, char c)
 {
 	if (c != '\t' && c != '\n') {
+		/* Too long already: refused now, not at a tab that may never come. */
+		if (s->len >= (s->col == COL_HOST ? HOST_MAX : sizeof s->field - 1))
+			return bad_field(s);
 		if (s->len < sizeof s->field)
 			s->field[s->len] = c;
 		s->len++;

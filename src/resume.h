@@ -7,12 +7,13 @@
  * never ends one), only the first bytes of the column being read, and
  * refuses the log at the first byte that cannot belong to a job log.
  *
- * The log is GNU parallel's: the header line, then one line per job of nine
+ * The log is GNU parallel's: the header line (which may be missing: GNU
+ * parallel skips the first line unread), then one line per job of nine
  * tab-separated columns, Seq Host Starttime JobRuntime Send Receive Exitval
  * Signal Command. Checked: Seq is a whole number from 1 to 2^63-1; Host is
  * not empty; Starttime is a decimal number and JobRuntime one that may be
  * padded with spaces and negative (a wall clock can step back); Send and
- * Receive are whole numbers; Exitval is a whole number from -255 to 255
+ * Receive are whole numbers (31 characters at most, Host 1024); Exitval is a whole number from -255 to 255
  * (GNU parallel writes -1 for a timeout, -2 for a skipped job); Signal one
  * from 0 to 127; Command is anything up to the newline (tabs included).
  *

@@ -92,6 +92,19 @@ static void test_good(void)
 static void test_empty_and_torn(void)
 {
 	struct resume s;
+	char host[1100];
+
+	ok(scan(&s, ROW("2", "0", "0", "a") ROW("1", "0", "0", "b"), 1, false) &&
+	   seqset_has(&s.done, 1) && seqset_has(&s.done, 2),
+	   "a log without its header: line 1 is a job");
+	resume_release(&s);
+	memset(host, 'h', sizeof host);
+	memcpy(host, "1\t", 2);
+	host[sizeof host - 1] = '\0';
+	ok(!scan(&s, host, 0, false) && s.nread == 2 + 1024 + 1 &&
+	   strcmp(s.why, "bad Host 'hhhhhhhhhhhhhhhhhhhh...'") == 0,
+	   "a Host of 1025 bytes is refused at once");
+	resume_release(&s);
 
 	ok(scan(&s, "", 0, false) && s.end_ok == 0 && s.done.n == 0,
 	   "an empty log: nothing done");
@@ -120,9 +133,10 @@ static void test_zeros(void)
 	struct resume s;
 
 	resume_init(&s, false);
-	ok(!resume_feed(&s, zeros, sizeof zeros) && s.nread == 1 &&
-	   s.line == 1 && strcmp(s.why, "not a job log header") == 0,
-	   "NUL bytes: refused at the first one");
+	ok(!resume_feed(&s, zeros, sizeof zeros) && s.nread == 32 &&
+	   s.line == 1 &&
+	   strcmp(s.why, "bad Seq '????????????????????...'") == 0,
+	   "NUL bytes: refused once too long for a Seq");
 	resume_release(&s);
 }
 
@@ -131,7 +145,8 @@ int main(void)
 	test_good();
 	test_empty_and_torn();
 	test_zeros();
-	refused("\x7f" "ELF", 1, "not a job log header");
+	refused("\x7f" "ELF\t", 1, "bad Seq '?ELF'");
+	refused("Seq\tHost\tStart\n", 1, "not a job log header");
 	refused("Seq\tHost\n", 1, "not a job log header");
 	refused(HDR "garbage\n", 2, "bad Seq 'garbage'");
 	refused(HDR ROW("1", "0", "0", "a") ROW("-1", "0", "0", "a"), 3,
@@ -143,7 +158,7 @@ int main(void)
 		"bad Seq '18446744073709551616'");
 	refused(HDR ROW("+1", "0", "0", "a"), 2, "bad Seq '+1'");
 	refused(HDR ROW(" 1", "0", "0", "a"), 2, "bad Seq ' 1'");
-	refused(HDR "123456789012345678901234567890123\t", 2,
+	refused(HDR "1234567890123456789012345678901234567890", 2,
 		"bad Seq '12345678901234567890...'");
 	refused(HDR "1\t\t1.0\t1.0\t0\t0\t0\t0\ta\n", 2, "bad Host ''");
 	refused(HDR "1\t:\tnow\t1.0\t0\t0\t0\t0\ta\n", 2, "bad Starttime 'now'");
