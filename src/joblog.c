@@ -26,8 +26,6 @@ struct joblog {
 	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
 	bool failed;            /* warned once about a write error */
 	struct seqset done;     /* --resume: the jobs the log has as done */
-	off_t end_ok;           /* --resume: where its whole lines end */
-	bool torn;              /* --resume: an incomplete line follows */
 };
 
 /* Did a write to a job log fail? Once per process: there is one run. */
@@ -44,13 +42,13 @@ bool joblog_failed(void)
 }
 
 /*
- * Read an existing log: which jobs does it record as done? A log that
- * cannot be read to its end, or holds a line that is not a job log's, is
- * fatal: guessing would run done jobs again or skip some that are not.
+ * Read an existing log into S: which jobs does it record as done? A log
+ * that cannot be read to its end, or holds a line that is not a job log's,
+ * is fatal: guessing would run done jobs again or skip some that are not.
+ * Nothing is left allocated when it exits (the sanitizers' leak check).
  */
-static void load(struct joblog *l, const char *path, bool only_ok)
+static void load(struct resume *s, const char *path)
 {
-	struct resume s;
 	struct stat st;
 	char *buf;
 	ssize_t n;
@@ -66,64 +64,87 @@ static void load(struct joblog *l, const char *path, bool only_ok)
 	if (fd < 0)
 		die(EXIT_USAGE, "cannot read job log '%s': %s", path,
 		    strerror(errno));
-	resume_init(&s, only_ok);
 	buf = xmalloc(LOAD_CHUNK);
 	while ((n = read(fd, buf, LOAD_CHUNK)) != 0) {
+		const char *why;
+
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || !resume_feed(&s, buf, (size_t)n))
-			die(EXIT_FATAL, "cannot resume from '%s' line %llu: %s",
-			    path, (unsigned long long)s.line,
-			    n < 0 ? strerror(errno) : s.why);
+		if (n > 0 && resume_feed(s, buf, (size_t)n))
+			continue;
+		why = n < 0 ? strerror(errno) : s->why;
+		free(buf);
+		resume_release(s);
+		die(EXIT_FATAL, "cannot resume from '%s' line %llu: %s", path,
+		    (unsigned long long)s->line, why);
 	}
 	free(buf);
 	close(fd);
-	l->done = s.done;
+}
+
+/* Release S, then exit STATUS with "WHAT 'PATH': strerror(errno)". */
+static _Noreturn void give_up(struct resume *s, int status, const char *what,
+			      const char *path)
+{
+	int e = errno;
+
+	resume_release(s);
+	die(status, "%s '%s': %s", what, path, strerror(e));
+}
+
+/* The log on FD (-1: not written) whose done jobs S has read. */
+static struct joblog *make(const char *path, struct resume *s, int fd)
+{
+	struct joblog *l = xcalloc(1, sizeof *l);
+
+	l->fd = fd;
+	l->path = xstrdup(path);
+	pthread_mutex_init(&l->mu, NULL);
+	l->done = s->done;
 	seqset_seal(&l->done);
-	l->end_ok = (off_t)s.end_ok;
-	l->torn = s.nread > s.end_ok;
+	return l;
 }
 
 struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
 {
-	struct joblog *l = xcalloc(1, sizeof *l);
+	struct resume s;
 
-	l->fd = -1;
-	l->path = xstrdup(path);
-	pthread_mutex_init(&l->mu, NULL);
+	resume_init(&s, only_ok);
 	if (resume && strcmp(path, "-") != 0)
-		load(l, path, only_ok);
-	return l;
+		load(&s, path);
+	return make(path, &s, -1);
 }
 
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 {
-	/* The old log is read and checked before anything changes it. */
-	struct joblog *l = joblog_read(path, resume, only_ok);
+	struct resume s;
+	int fd;
 	/* As in GNU parallel, a new run replaces the log, a resumed one adds. */
 	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 		    (resume ? 0 : O_TRUNC);
 
+	/* The old log is read and checked before anything changes it. */
+	resume_init(&s, only_ok);
+	if (resume && strcmp(path, "-") != 0)
+		load(&s, path);
 	if (strcmp(path, "-") == 0)
-		l->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	else
-		l->fd = open(path, flags, 0666);
-	if (l->fd < 0)
-		die(EXIT_USAGE, "cannot open job log '%s': %s", path,
-		    strerror(errno));
+		fd = open(path, flags, 0666);
+	if (fd < 0)
+		give_up(&s, EXIT_USAGE, "cannot open job log", path);
 	/* A line cut short by a crash would swallow our first one: drop it. */
-	if (l->torn && ftruncate(l->fd, l->end_ok) < 0)
-		die(EXIT_FATAL, "cannot resume from '%s': cannot drop its "
-		    "incomplete last line: %s", path, strerror(errno));
-	if (lseek(l->fd, 0, SEEK_END) <= 0) {
+	if (s.nread > s.end_ok && ftruncate(fd, (off_t)s.end_ok) < 0)
+		give_up(&s, EXIT_FATAL, "cannot drop the incomplete last line of",
+			path);
+	if (lseek(fd, 0, SEEK_END) <= 0) {
 		/* New, empty, or a pipe or terminal (no offset): a header. */
 		static const char hdr[] = JOBLOG_HEADER "\n";
 
-		if (write_all(l->fd, hdr, sizeof hdr - 1) < 0)
-			die(EXIT_USAGE, "cannot write job log '%s': %s", path,
-			    strerror(errno));
+		if (write_all(fd, hdr, sizeof hdr - 1) < 0)
+			give_up(&s, EXIT_USAGE, "cannot write job log", path);
 	}
-	return l;
+	return make(path, &s, fd);
 }
 
 void joblog_write(struct joblog *l, const struct attempt *a)

@@ -160,6 +160,8 @@ void jsonlog_check(const char *path)
 {
 	struct stat st;
 	char *dir;
+	bool made;
+	int e;
 
 	/* No open(): on a FIFO it would wait for a reader, then end its input. */
 	if (strcmp(path, "-") == 0)
@@ -175,9 +177,12 @@ void jsonlog_check(const char *path)
 		refuse(path);
 	/* Not there yet: could it be made? Ask its directory, make nothing. */
 	dir = xstrdup(path);
-	if (access(dirname(dir), W_OK | X_OK) < 0)
-		refuse(path);
+	made = access(dirname(dir), W_OK | X_OK) == 0;
+	e = errno;
 	free(dir);
+	errno = e;
+	if (!made)
+		refuse(path);
 }
 
 struct jsonlog *jsonlog_open(const char *path)
