@@ -22,7 +22,6 @@
 #include "exec.h"
 #include "fanin.h"
 #include "gate.h"
-#include "progress.h"
 #include "report.h"
 #include "runstate.h"
 #include "scheduler.h"
@@ -158,9 +157,7 @@ static void show_command(const char *cmdline)
 	char *msg = xmalloc(strlen(cmdline) + 2);
 
 	sprintf(msg, "%s\n", cmdline);
-	progress_hide();
-	(void)write_all(2, msg, strlen(msg));
-	progress_show(true);
+	(void)write_std(2, msg, strlen(msg));
 	free(msg);
 }
 

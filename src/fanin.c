@@ -28,8 +28,8 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "progress.h"
 #include "scheduler.h"
+#include "term.h"
 #include "util.h"
 
 #define STAGE_SIZE (64 * 1024)
@@ -70,6 +70,7 @@ void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
 	atomic_init(&f->dead[1], false);
 	atomic_init(&f->error, FANIN_OK);
 	f->on_error = on_error;
+	term_install();
 }
 
 static void fail(struct fanin *f, enum fanin_error e)
@@ -117,7 +118,7 @@ static void em_flush(struct fanin *f)
 		  ((const char *)v[n - 1].iov_base)[v[n - 1].iov_len - 1] == '\n';
 
 	if (n > 0)
-		progress_hide();
+		term_begin_write();
 	while (n > 0 && !is_dead(f, which)) {
 		ssize_t w = writev(f->efd, v, n);
 
@@ -138,7 +139,7 @@ static void em_flush(struct fanin *f)
 		}
 	}
 	if (f->niov > 0)
-		progress_show(nl);
+		term_end_write(nl);
 	f->niov = 0;
 	f->stlen = 0;
 	f->stiov = -1;

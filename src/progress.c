@@ -1,5 +1,6 @@
 /*
- * progress.c - the progress line (see progress.h).
+ * progress.c - the progress line (see progress.h): what it says and when it
+ * is redrawn; term.c puts it on the screen.
  *
  * The thread sleeps in poll(2) on its own stop pipe and on the run's stop
  * fd (runstate.h), which becomes readable (and stays so: nobody reads it)
@@ -18,13 +19,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "gate.h"
 #include "scheduler.h"
 #include "stats.h"
 #include "tally.h"
+#include "term.h"
 #include "util.h"
 
 #define TICK_MS 100
@@ -36,33 +37,8 @@ static struct {
 	int run_stop_fd;        /* readable once the run stops starting jobs */
 	pthread_t thread;
 	int stop_rfd, stop_wfd;
-	pthread_mutex_t mu;
-	_Atomic bool active;    /* a thread runs: hide/show must look */
-	int hidden;             /* hide() calls not yet shown */
-	bool drawn;             /* the line is on the screen */
-	bool mid_line;          /* someone left the cursor after a partial line */
-	bool quiet;             /* the run stopped: draw no more */
-} P = { .mu = PTHREAD_MUTEX_INITIALIZER, .stop_rfd = -1, .stop_wfd = -1 };
-
-static const char erase[] = "\r\033[K";
-
-/* Under P.mu. */
-static void erase_line(void)
-{
-	if (P.drawn) {
-		(void)write_all(STDERR_FILENO, erase, sizeof erase - 1);
-		P.drawn = false;
-	}
-}
-
-static int term_width(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 80;
-}
+	_Atomic bool active;    /* the thread runs */
+} P = { .stop_rfd = -1, .stop_wfd = -1 };
 
 /* "1:05" for 65 s, "1:01:05" past the hour. */
 static void fmt_eta(char *buf, size_t n, double s)
@@ -123,36 +99,10 @@ static void compose(char *buf, size_t n)
 
 static void draw(void)
 {
-	char line[LINE_MAX_LEN], out[LINE_MAX_LEN + 16];
-	int width = term_width();
-	size_t len;
+	char line[LINE_MAX_LEN];
 
 	compose(line, sizeof line);
-	len = strlen(line);
-	/* Never wrap: "\r" only goes back to the start of the last row. */
-	if (width > 1 && len > (size_t)width - 1)
-		len = (size_t)width - 1;
-	memcpy(out, "\r", 1);
-	memcpy(out + 1, line, len);
-	memcpy(out + 1 + len, "\033[K", 3);
-	pthread_mutex_lock(&P.mu);
-	if (!P.quiet && P.hidden == 0) {
-		if (P.mid_line)
-			(void)write_all(STDERR_FILENO, "\n", 1);
-		P.mid_line = false;
-		(void)write_all(STDERR_FILENO, out, len + 4);
-		P.drawn = true;
-	}
-	pthread_mutex_unlock(&P.mu);
-}
-
-/* The run stopped starting jobs: erase for good (main prints a summary). */
-static void go_quiet(void)
-{
-	pthread_mutex_lock(&P.mu);
-	erase_line();
-	P.quiet = true;
-	pthread_mutex_unlock(&P.mu);
+	term_draw(line, strlen(line));
 }
 
 static void *progress_main(void *arg)
@@ -161,14 +111,11 @@ static void *progress_main(void *arg)
 		{ .fd = P.stop_rfd, .events = POLLIN },
 		{ .fd = P.run_stop_fd, .events = POLLIN },
 	};
+	/* Only this thread draws: once quiet, the line is gone for good. */
+	bool quiet = false;
 
 	(void)arg;
 	for (;;) {
-		bool quiet;
-
-		pthread_mutex_lock(&P.mu);
-		quiet = P.quiet;
-		pthread_mutex_unlock(&P.mu);
 		if (!quiet)
 			draw();
 		if (poll(p, 2, TICK_MS) < 0 && errno != EINTR)
@@ -178,7 +125,8 @@ static void *progress_main(void *arg)
 		if (p[1].revents) {
 			/* It stays readable: stop watching it. */
 			p[1].fd = -1;
-			go_quiet();
+			term_erase();
+			quiet = true;
 		}
 	}
 	return NULL;
@@ -188,9 +136,10 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 {
 	int fds[2], e;
 
-	if (!isatty(STDERR_FILENO))
+	if (!term_start())
 		return;
 	if (pipe(fds) < 0) {
+		term_stop();
 		warnerr("cannot show progress");
 		return;
 	}
@@ -201,11 +150,10 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 	P.run_stop_fd = run_stop_fd;
 	P.stop_rfd = fds[0];
 	P.stop_wfd = fds[1];
-	P.hidden = 0;
-	P.drawn = P.quiet = P.mid_line = false;
 	/* Signals stay blocked: the thread inherits the caller's mask. */
 	e = pthread_create(&P.thread, NULL, progress_main, NULL);
 	if (e) {
+		term_stop();
 		warnx("cannot show progress: %s", strerror(e));
 		close(fds[0]);
 		close(fds[1]);
@@ -221,30 +169,7 @@ void progress_stop(void)
 	(void)write(P.stop_wfd, "x", 1);
 	pthread_join(P.thread, NULL);
 	atomic_store(&P.active, false);
-	pthread_mutex_lock(&P.mu);
-	erase_line();
-	pthread_mutex_unlock(&P.mu);
+	term_stop();
 	close(P.stop_rfd);
 	close(P.stop_wfd);
-}
-
-void progress_hide(void)
-{
-	if (!atomic_load(&P.active))
-		return;
-	pthread_mutex_lock(&P.mu);
-	P.hidden++;
-	erase_line();
-	pthread_mutex_unlock(&P.mu);
-}
-
-void progress_show(bool at_line_start)
-{
-	if (!atomic_load(&P.active))
-		return;
-	pthread_mutex_lock(&P.mu);
-	if (P.hidden > 0)
-		P.hidden--;
-	P.mid_line = !at_line_start;
-	pthread_mutex_unlock(&P.mu);
 }

@@ -4,15 +4,12 @@
  *
  * The line shows done / total (total once the input has ended), running,
  * failed, jobs per second, the ETA, the breaker's state and the time spent
- * waiting on the rate limit. It is drawn as "\r<line>\033[K" and erased with
- * "\r\033[K": when the run stops (Ctrl-C, SIGHUP, --halt), at the end, and
- * around every other write to the terminal whose writer calls
- * progress_hide() / progress_show().
+ * waiting on the rate limit. This module composes it and erases it for good
+ * when the run stops (Ctrl-C, SIGHUP, --halt) and at the end; term.h puts
+ * it on the screen and keeps it out of every other write to fd 1 and 2.
  */
 #ifndef FANOUT_PROGRESS_H
 #define FANOUT_PROGRESS_H
-
-#include <stdbool.h>
 
 struct gate;
 struct sched;
@@ -26,19 +23,5 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd);
 
 /* Erase the line and stop the thread (no-op if it never started). */
 void progress_stop(void);
-
-/*
- * Something else is about to write to the terminal: erase the line and keep
- * it away until progress_show(). Cheap when there is no progress line; the
- * calls nest and may come from any thread.
- */
-void progress_hide(void);
-
-/*
- * The write is done: the line comes back at the next redraw. AT_LINE_START:
- * the last byte written was a newline; if not, the line is drawn on the
- * next row rather than over the partial one.
- */
-void progress_show(bool at_line_start);
 
 #endif

@@ -3,21 +3,37 @@
  */
 #include "util.h"
 
-#include "progress.h"
-
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Who writes whole lines to fd 1 and 2; NULL until someone owns them. */
+static _Atomic(const struct std_writer *) std_writer;
+
+void set_std_writer(const struct std_writer *w)
+{
+	atomic_store_explicit(&std_writer, w, memory_order_release);
+}
+
+int write_std(int fd, const void *buf, size_t len)
+{
+	const struct std_writer *w =
+		atomic_load_explicit(&std_writer, memory_order_acquire);
+
+	return w ? w->write(w->arg, fd, buf, len) : write_all(fd, buf, len);
+}
+
 /*
- * Format the whole line first and write it with one write(2), so that a
- * message never interleaves with a job's output on a shared stderr.
+ * Format the whole line first and write it as one piece through
+ * write_std(), so that a message never interleaves with a job's output on
+ * a shared stderr.
  */
 static __attribute__((format(printf, 1, 0))) void
 vmsg(const char *fmt, va_list ap, const char *tail)
@@ -38,9 +54,7 @@ vmsg(const char *fmt, va_list ap, const char *tail)
 			n = sizeof buf - 2;
 	}
 	buf[n++] = '\n';
-	progress_hide();
-	(void)write_all(STDERR_FILENO, buf, n);
-	progress_show(true);
+	(void)write_std(STDERR_FILENO, buf, n);
 }
 
 void die(int status, const char *fmt, ...)

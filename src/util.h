@@ -3,6 +3,13 @@
  *
  * Every message fanout prints about itself goes through die()/warnx() so it
  * reads "fanout: what is wrong" (git's and OpenBSD's wording rules).
+ *
+ * util is the ground floor: it includes no other fanout header and calls
+ * nothing above it. Whole lines for fanout's own stdout and stderr (its
+ * messages, the logs written to "-", -v) leave through write_std(), which
+ * a higher layer may route through itself with set_std_writer() (git's
+ * set_warn_routine): the output's owner, so that such a line never lands
+ * inside a job's output.
  */
 #ifndef FANOUT_UTIL_H
 #define FANOUT_UTIL_H
@@ -31,6 +38,25 @@ void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "fanout: MSG: strerror(errno)" on stderr. */
 void warnerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A routine that writes a whole line or record to fanout's fd 1 or 2. */
+struct std_writer {
+	/* Write all LEN bytes at BUF to FD as one piece; 0, or -1 and errno. */
+	int (*write)(void *arg, int fd, const void *buf, size_t len);
+	void *arg;
+};
+
+/*
+ * Route write_std() through W from now on (NULL: plain write_all()). W must
+ * stay valid until it is replaced; the switch itself is atomic.
+ */
+void set_std_writer(const struct std_writer *w);
+
+/*
+ * Write all of BUF to fanout's stdout or stderr (FD 1 or 2) as one piece,
+ * through the routine set_std_writer() installed; 0, or -1 with errno.
+ */
+int write_std(int fd, const void *buf, size_t len);
 
 /* Allocation that dies with exit status 3 when memory runs out. */
 void *xmalloc(size_t n);
