@@ -11,24 +11,22 @@
  *   --tag              every line prefixed with the record and a tab.
  * (-u needs nothing here: the jobs hold fanout's descriptors themselves.)
  *
- * Held output counts against one memory budget; past it a job's output goes
- * to one shared, unlinked temp file in $TMPDIR (outbuf.h). Write errors are
- * remembered: EPIPE as "closed", anything else as fatal, for the exit status.
+ * This is the policy; the parts are elsewhere: emit.h writes (and owns fd
+ * 1 and 2, write errors included), reorder.h keeps the -k order, outbuf.h
+ * holds output within one memory budget and past it in one shared,
+ * unlinked temp file in $TMPDIR.
  */
 #ifndef FANOUT_FANIN_H
 #define FANOUT_FANIN_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-#include "cli.h"
+#include "emit.h"
 #include "outbuf.h"
-
-struct iovec;
+#include "reorder.h"
 
 /* One job's output while it runs and until it is written. */
 struct jobout {
@@ -39,60 +37,53 @@ struct jobout {
 	pthread_mutex_t mu;     /* -k: buf and live, vs the head moving */
 	struct outbuf buf[2];   /* [0] stdout, [1] stderr */
 	bool live;              /* -k: at the head, streaming */
-	bool hold;              /* -k: may run again: never stream it */
+	bool keep_back;         /* -k: may run again: never stream it */
 	bool ended;             /* -k: waiting for its turn */
 	bool bol[2];            /* the last byte written was \n (or none) */
 	struct jobout *next;    /* fanin's free list */
 };
 
-enum fanin_error {
-	FANIN_OK,
-	FANIN_CLOSED,           /* stdout or stderr closed: EPIPE */
-	FANIN_FATAL,            /* could not write or spill: exit 3 */
+enum fanin_mode {
+	FANIN_GROUPED,          /* a job's output whole, when it ends */
+	FANIN_LINES,            /* --line-buffer: whole lines as they come */
 };
 
-struct sched;
+/* The first write error: emit.h's, under fanin's names. */
+enum fanin_error {
+	FANIN_OK = EMIT_OK,
+	FANIN_CLOSED = EMIT_CLOSED,     /* stdout or stderr closed: EPIPE */
+	FANIN_FATAL = EMIT_FATAL,       /* could not write or spill: exit 3 */
+};
 
-/* Sequence numbers [lo, hi) that will never have output (-k). */
-struct seqrange {
-	uint64_t lo, hi;
+/* What fanin_init() needs to know, and whom it tells. */
+struct fanin_conf {
+	enum fanin_mode mode;
+	bool keep_order;        /* -k */
+	size_t buffer_size;     /* memory for held output, then the temp file */
+	uint64_t window;        /* -k: how far past the head a job can be (a hint) */
+	/* -k: every seq before SEQ is written (called under fanin's lock). */
+	void (*on_head)(uint64_t seq, void *arg);
+	/* Once, on the first write error (no lock of emit's held). */
+	void (*on_error)(void *arg);
+	void *arg;              /* for both */
 };
 
 struct fanin {
-	pthread_mutex_t mu;     /* all writes to fd 1 and 2; the order */
-	enum out_mode mode;
+	pthread_mutex_t mu;     /* the order, the free list; before emit's */
+	enum fanin_mode mode;
 	bool keep_order;
 	bool stream_head;       /* -k: may the head job stream live */
-	uint64_t next;          /* -k: the next seq to write */
-	struct jobout **ring;   /* -k: begun, not yet written, by seq */
-	size_t ringmask;
-	struct seqrange *skips; /* -k: skipped seqs ahead of next, sorted */
-	size_t skiphead, nskips, skipcap;
-	struct sched *sched;    /* told when the head moves */
+	struct reorder order;   /* -k: begun, not yet written, by seq */
+	void (*on_head)(uint64_t seq, void *arg);
+	void *arg;
 	struct outbuf_store store; /* the memory budget and spill file */
-
-	/* Gathered output, written with writev; under mu. */
-	int efd;
-	uint64_t eseq;
-	struct iovec *iov;
-	int niov, stiov;
-	char *stage;            /* tags and short pieces, copied */
-	size_t stlen;
-	char *rbuf;             /* spill read-back */
-
-	_Atomic bool dead[2];   /* fd 1 / fd 2 failed: drop what goes there */
-	_Atomic int error;      /* enum fanin_error */
-	void (*on_error)(void); /* called once on the first write error */
+	struct emit emit;       /* fd 1 and 2 */
+	char *rbuf;             /* spill read-back; under mu */
 	struct jobout *freelist;
 };
 
-/*
- * Set up for options O. WINDOW: how far past the head a job can be, under -k
- * (a hint: the order grows past it if need be). ON_ERROR runs once, from a
- * worker, on the first write error.
- */
-void fanin_init(struct fanin *f, const struct opts *o, uint64_t window,
-		struct sched *s, void (*on_error)(void));
+/* Set up for C; from now on every write to fd 1 and 2 goes through F. */
+void fanin_init(struct fanin *f, const struct fanin_conf *c);
 
 /* A job's output record, empty, for job SEQ (TAG may be NULL; it is copied). */
 struct jobout *fanin_begin(struct fanin *f, uint64_t seq, const char *tag,

@@ -95,9 +95,16 @@ static void make_env(struct runner *r)
 }
 
 /* Output could not be written: stop the run; the exit status says why. */
-static void on_output_error(void)
+static void on_output_error(void *arg)
 {
+	(void)arg;
 	runstate_cancel(SIGTERM, false);
+}
+
+/* -k: the output's head moved: the scheduler's window moves with it. */
+static void on_output_head(uint64_t seq, void *arg)
+{
+	sched_set_head(&((struct runner *)arg)->sched, seq);
 }
 
 static void setup_command(struct runner *r, const struct opts *o)
@@ -288,7 +295,11 @@ int main(int argc, char **argv)
 			       : 256 + 16 * (size_t)o.jobs);
 	if (o.keep_order)
 		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
-	fanin_init(&r->fanin, &o, r->sched.window, &r->sched, on_output_error);
+	fanin_init(&r->fanin, &(struct fanin_conf){
+		.mode = o.out == OUT_LINE ? FANIN_LINES : FANIN_GROUPED,
+		.keep_order = o.keep_order, .buffer_size = o.buffer_size,
+		.window = r->sched.window, .on_head = on_output_head,
+		.on_error = on_output_error, .arg = r });
 	gate_init(&r->gate, &o);
 	runstate_init(&r->sched, &r->gate);
 

@@ -76,27 +76,22 @@ static void cap_end(void)
 
 static int errors_seen;
 
-static void on_error(void)
+static void on_error(void *arg)
 {
+	(void)arg;
 	errors_seen++;
 }
 
-static void setup_retries(struct fanin *f, struct opts *o, bool k,
-			  enum out_mode m, size_t budget, int retries)
+static void setup(struct fanin *f, struct fanin_conf *c, bool k,
+		  enum fanin_mode m, size_t budget)
 {
-	memset(o, 0, sizeof *o);
-	o->keep_order = k;
-	o->out = m;
-	o->buffer_size = budget;
-	o->retries = retries;
+	memset(c, 0, sizeof *c);
+	c->keep_order = k;
+	c->mode = m;
+	c->buffer_size = budget;
+	c->on_error = on_error;
 	errors_seen = 0;
-	fanin_init(f, o, 0, NULL, on_error);
-}
-
-static void setup(struct fanin *f, struct opts *o, bool k, enum out_mode m,
-		  size_t budget)
-{
-	setup_retries(f, o, k, m, budget, 0);
+	fanin_init(f, c);
 }
 
 static void put(struct fanin *f, struct jobout *j, int which, const char *s)
@@ -107,12 +102,12 @@ static void put(struct fanin *f, struct jobout *j, int which, const char *s)
 static void test_order(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *j[6];
 	bool held, all;
 	int order[] = { 3, 5, 4, 1, 2 };
 
-	setup(&f, &o, true, OUT_GROUP, 1 << 20);
+	setup(&f, &o, true, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	for (int i = 1; i <= 5; i++)
 		j[i] = fanin_begin(&f, (uint64_t)i, NULL, 0);
@@ -142,11 +137,11 @@ static void test_order(void)
 static void test_head_moves(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *b, *c;
 	bool s1, s2, s3, s4;
 
-	setup(&f, &o, true, OUT_GROUP, 1 << 20);
+	setup(&f, &o, true, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	a = fanin_begin(&f, 1, NULL, 0);
 	b = fanin_begin(&f, 2, NULL, 0);
@@ -174,13 +169,13 @@ static void test_head_moves(void)
 static void test_skips(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *z, *m;
 	bool before, after;
 	uint64_t next;
 
 	/* Window 0: a ring of 64; seqs far past it must grow it, skips too. */
-	setup(&f, &o, true, OUT_GROUP, 1 << 20);
+	setup(&f, &o, true, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	a = fanin_begin(&f, 1, NULL, 0);
 	z = fanin_begin(&f, 5000, NULL, 0);
@@ -198,7 +193,7 @@ static void test_skips(void)
 	before = cap_is(1, "1\n");
 	fanin_end(&f, a);
 	after = cap_is(1, "1\n70\n5000\n");
-	next = f.next;
+	next = reorder_head(&f.order);
 	fanin_finish(&f);
 	cap_end();
 	is_int(next, 5002, "the head passes skips, stops at a gap");
@@ -209,7 +204,7 @@ static void test_skips(void)
 static void test_spill(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *b;
 	char *big = xmalloc(300000), *got, *want;
 	size_t n, maxused = 0;
@@ -223,7 +218,7 @@ static void test_spill(void)
 		return;
 	}
 	setenv("TMPDIR", dir, 1);
-	setup(&f, &o, true, OUT_GROUP, 16384);
+	setup(&f, &o, true, FANIN_GROUPED, 16384);
 	cap_start();
 	a = fanin_begin(&f, 1, NULL, 0);
 	b = fanin_begin(&f, 2, NULL, 0);
@@ -258,11 +253,11 @@ static void test_spill(void)
 static void test_lines(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *b;
 	bool s1, s2, s3;
 
-	setup(&f, &o, false, OUT_LINE, 1 << 20);
+	setup(&f, &o, false, FANIN_LINES, 1 << 20);
 	cap_start();
 	a = fanin_begin(&f, 1, "A", 1);
 	b = fanin_begin(&f, 2, "B", 1);
@@ -285,12 +280,12 @@ static void test_lines(void)
 static void test_tag_grouped(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a;
 	bool s;
 	char tag[8] = "rec";
 
-	setup(&f, &o, true, OUT_GROUP, 1 << 20);
+	setup(&f, &o, true, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	fanin_skip(&f, 1);
 	a = fanin_begin(&f, 3, tag, 3);
@@ -309,11 +304,11 @@ static void test_tag_grouped(void)
 static void test_discard_finish(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *b, *c;
 	bool s1, s2;
 
-	setup_retries(&f, &o, true, OUT_GROUP, 1 << 20, 1);
+	setup(&f, &o, true, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	a = fanin_begin(&f, 2, NULL, 0);
 	put(&f, a, 0, "first try\n");
@@ -340,7 +335,7 @@ static void test_discard_finish(void)
 static void test_write_errors(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct jobout *a, *b;
 	int p[2], full;
 	char *err;
@@ -348,7 +343,7 @@ static void test_write_errors(void)
 	int seen1, seen2;
 
 	signal(SIGPIPE, SIG_IGN);
-	setup(&f, &o, false, OUT_GROUP, 1 << 20);
+	setup(&f, &o, false, FANIN_GROUPED, 1 << 20);
 	cap_start();
 	if (pipe(p) == 0) {
 		close(p[0]);
@@ -367,7 +362,7 @@ static void test_write_errors(void)
 	err = cap_read(2, NULL);
 	fanin_finish(&f);
 
-	setup(&f, &o, false, OUT_GROUP, 1 << 20);
+	setup(&f, &o, false, FANIN_GROUPED, 1 << 20);
 	full = open("/dev/full", O_WRONLY);
 	if (full >= 0) {
 		dup2(full, 1);
@@ -459,14 +454,14 @@ static void *stress_worker(void *arg)
 static void test_stress(void)
 {
 	struct fanin f;
-	struct opts o;
+	struct fanin_conf o;
 	struct stress st = { &f, 1 };
 	pthread_t t[STRESS_THREADS];
 	char *got[2];
 	size_t n[2], pos[2] = { 0, 0 };
 	bool good = true;
 
-	setup(&f, &o, true, OUT_GROUP, 64 * 1024);
+	setup(&f, &o, true, FANIN_GROUPED, 64 * 1024);
 	cap_start();
 	for (int i = 0; i < STRESS_THREADS; i++)
 		pthread_create(&t[i], NULL, stress_worker, &st);

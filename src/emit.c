@@ -1,0 +1,253 @@
+/*
+ * emit.c - the one writer of fd 1 and 2 (see emit.h).
+ *
+ * Invariants:
+ * - The gathered iovec list points only into the stage or at bytes the
+ *   caller keeps until the next flush; it is always empty when the lock is
+ *   let go (emit_end() flushes first).
+ * - Between emit_begin() and emit_end() nothing calls out of emit but
+ *   writev(2) and term, whose lock is a leaf: a failed write is only noted
+ *   (failed_err, on_error_due) and said once the lock is let go, since
+ *   saying it takes the lock again (warnx -> write_std -> emit_record) and
+ *   ON_ERROR takes other modules' locks.
+ */
+#define _GNU_SOURCE
+#include "emit.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "term.h"
+
+#define STAGE_SIZE (64 * 1024)
+#define SMALL 512                       /* pieces up to this are copied */
+#if defined(IOV_MAX) && IOV_MAX < 1024
+#define NIOV IOV_MAX
+#else
+#define NIOV 1024
+#endif
+
+static const char *const stream_name[2] = { "stdout", "stderr" };
+
+static int write_std_emit(void *arg, int fd, const void *buf, size_t len)
+{
+	return emit_record(arg, fd, buf, len);
+}
+
+void emit_init(struct emit *e, void (*on_error)(void *arg), void *arg)
+{
+	memset(e, 0, sizeof *e);
+	pthread_mutex_init(&e->mu, NULL);
+	e->iov = xmalloc(NIOV * sizeof *e->iov);
+	e->stage = xmalloc(STAGE_SIZE);
+	e->stiov = -1;
+	atomic_init(&e->dead[0], false);
+	atomic_init(&e->dead[1], false);
+	atomic_init(&e->error, EMIT_OK);
+	e->on_error = on_error;
+	e->arg = arg;
+	e->writer.write = write_std_emit;
+	e->writer.arg = e;
+	set_std_writer(&e->writer);
+}
+
+void emit_release(struct emit *e)
+{
+	term_install();
+	pthread_mutex_lock(&e->mu);
+	free(e->iov);
+	free(e->stage);
+	e->iov = NULL;
+	e->stage = NULL;
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* Record E as the first error, if it is; true if so. */
+static bool set_error(struct emit *e, enum emit_error err)
+{
+	int expect = EMIT_OK;
+
+	return atomic_compare_exchange_strong(&e->error, &expect, (int)err);
+}
+
+/* Not under e->mu: record ERR and tell the owner if it is the first. */
+static void fail(struct emit *e, enum emit_error err)
+{
+	if (set_error(e, err) && e->on_error)
+		e->on_error(e->arg);
+}
+
+enum emit_error emit_error(struct emit *e)
+{
+	return (enum emit_error)atomic_load(&e->error);
+}
+
+bool emit_dead(struct emit *e, int which)
+{
+	return atomic_load_explicit(&e->dead[which], memory_order_relaxed);
+}
+
+void emit_lost(struct emit *e)
+{
+	fail(e, EMIT_FATAL);
+}
+
+bool emit_reader_gone(struct emit *e, int which)
+{
+	struct pollfd p = { .fd = which + 1, .events = 0 };
+
+	if (!(poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
+		return false;
+	if (!atomic_exchange(&e->dead[which], true))
+		fail(e, EMIT_CLOSED);
+	return true;
+}
+
+void emit_begin(struct emit *e, int which, uint64_t seq)
+{
+	pthread_mutex_lock(&e->mu);
+	e->fd = which + 1;
+	e->seq = seq;
+}
+
+/* Under e->mu: writing to fd WHICH + 1 failed with ERR; say so later. */
+static void write_failed(struct emit *e, int which, int err)
+{
+	if (atomic_exchange(&e->dead[which], true))
+		return;
+	e->failed_err[which] = err;
+	e->failed_seq[which] = e->seq;
+}
+
+void emit_flush(struct emit *e)
+{
+	struct iovec *v = e->iov;
+	int n = e->niov;
+	int which = e->fd - 1;
+	/* Does the output end a line? The status line is drawn after it. */
+	bool nl = n > 0 && v[n - 1].iov_len > 0 &&
+		  ((const char *)v[n - 1].iov_base)[v[n - 1].iov_len - 1] == '\n';
+
+	if (n > 0)
+		term_begin_write();
+	while (n > 0 && !emit_dead(e, which)) {
+		ssize_t w = writev(e->fd, v, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			write_failed(e, which, errno);
+			break;
+		}
+		while (n > 0 && (size_t)w >= v->iov_len) {
+			w -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	if (e->niov > 0)
+		term_end_write(nl);
+	e->niov = 0;
+	e->stlen = 0;
+	e->stiov = -1;
+}
+
+void emit_end(struct emit *e)
+{
+	int err[2];
+	uint64_t seq[2];
+
+	emit_flush(e);
+	for (int which = 0; which < 2; which++) {
+		err[which] = e->failed_err[which];
+		seq[which] = e->failed_seq[which];
+		e->failed_err[which] = 0;
+	}
+	pthread_mutex_unlock(&e->mu);
+	for (int which = 0; which < 2; which++) {
+		if (!err[which])
+			continue;
+		if (err[which] == EPIPE) {
+			fail(e, EMIT_CLOSED);
+			continue;
+		}
+		warnx("cannot write output of job %llu to %s: %s; the rest of "
+		      "%s is lost", (unsigned long long)seq[which],
+		      stream_name[which], strerror(err[which]),
+		      stream_name[which]);
+		fail(e, EMIT_FATAL);
+	}
+}
+
+void emit_add(struct emit *e, const char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (n <= SMALL) {
+		if (e->stlen + n > STAGE_SIZE)
+			emit_flush(e);
+		memcpy(e->stage + e->stlen, p, n);
+		if (e->stiov >= 0 && e->stiov == e->niov - 1) {
+			e->iov[e->stiov].iov_len += n;
+		} else {
+			e->iov[e->niov].iov_base = e->stage + e->stlen;
+			e->iov[e->niov].iov_len = n;
+			e->stiov = e->niov++;
+		}
+		e->stlen += n;
+	} else {
+		e->iov[e->niov].iov_base = (void *)p;
+		e->iov[e->niov].iov_len = n;
+		e->niov++;
+	}
+	if (e->niov == NIOV)
+		emit_flush(e);
+}
+
+void emit_bytes(struct emit *e, const char *tag, size_t taglen, bool *bol,
+		const char *buf, size_t n)
+{
+	if (n == 0)
+		return;
+	if (!tag) {
+		emit_add(e, buf, n);
+	} else {
+		const char *p = buf;
+		size_t left = n;
+
+		while (left > 0) {
+			const char *nl = memchr(p, '\n', left);
+			size_t len = nl ? (size_t)(nl - p) + 1 : left;
+
+			if (*bol) {
+				emit_add(e, tag, taglen);
+				emit_add(e, "\t", 1);
+			}
+			emit_add(e, p, len);
+			*bol = nl != NULL;
+			p += len;
+			left -= len;
+		}
+	}
+	*bol = buf[n - 1] == '\n';
+}
+
+int emit_record(struct emit *e, int fd, const void *buf, size_t len)
+{
+	int rc, err;
+
+	pthread_mutex_lock(&e->mu);
+	rc = term_write(fd, buf, len);
+	err = errno;
+	pthread_mutex_unlock(&e->mu);
+	errno = err;
+	return rc;
+}
