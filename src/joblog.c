@@ -23,6 +23,7 @@
 struct joblog {
 	int fd;
 	char *path;
+	bool std;               /* "-": lines go out through write_std() */
 	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
 	bool failed;            /* warned once about a write error */
 	struct seqset done;     /* --resume: the jobs the log has as done */
@@ -99,6 +100,8 @@ static struct joblog *make(const char *path, struct resume *s, int fd)
 
 	l->fd = fd;
 	l->path = xstrdup(path);
+	/* Never inside a job's output there (emit.h owns fd 1). */
+	l->std = strcmp(path, "-") == 0;
 	pthread_mutex_init(&l->mu, NULL);
 	l->done = s->done;
 	seqset_seal(&l->done);
@@ -175,7 +178,8 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 		buf[len++] = *c == '\n' ? '\0' : *c;
 	buf[len++] = '\n';
 	pthread_mutex_lock(&l->mu);
-	if (write_all(l->fd, buf, (size_t)len) < 0 && !l->failed) {
+	if ((l->std ? write_std(STDOUT_FILENO, buf, (size_t)len)
+		    : write_all(l->fd, buf, (size_t)len)) < 0 && !l->failed) {
 		l->failed = true;
 		atomic_store(&write_failed, true);
 		warnerr("cannot write job log '%s'", l->path);

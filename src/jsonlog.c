@@ -20,6 +20,7 @@
 
 struct jsonlog {
 	int fd;
+	bool std;               /* "-": lines go out through write_std() */
 	char *path;
 	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
 	bool failed;            /* warned once about a write error */
@@ -198,6 +199,8 @@ struct jsonlog *jsonlog_open(const char *path)
 		refuse(path);
 	l = xcalloc(1, sizeof *l);
 	l->fd = fd;
+	/* Never inside a job's output there (emit.h owns fd 1). */
+	l->std = strcmp(path, "-") == 0;
 	l->path = xstrdup(path);
 	pthread_mutex_init(&l->mu, NULL);
 	return l;
@@ -276,7 +279,8 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 	sb_put(&b, "}\n", 2);
 
 	pthread_mutex_lock(&l->mu);
-	if (write_all(l->fd, b.s, b.len) < 0 && !l->failed) {
+	if ((l->std ? write_std(STDOUT_FILENO, b.s, b.len)
+		    : write_all(l->fd, b.s, b.len)) < 0 && !l->failed) {
 		l->failed = true;
 		atomic_store(&write_failed, true);
 		warnerr("cannot write JSON log '%s'", l->path);
