@@ -10,7 +10,8 @@
  * Pure: no locks, no I/O, no clock; the caller serialises all calls. Items
  * sit in a ring indexed by seq, which doubles whenever a seq lands too far
  * past the head; empty numbers ahead of the head are kept as sorted,
- * merged ranges.
+ * merged ranges, inserted one at a time (seqset.h holds ranges too, but
+ * sorts them in one go after loading, for lookups only).
  */
 #ifndef FANOUT_REORDER_H
 #define FANOUT_REORDER_H
@@ -20,7 +21,7 @@
 #include <stdint.h>
 
 /* Sequence numbers [lo, hi) that will never have an item. */
-struct seqrange {
+struct reorder_range {
 	uint64_t lo, hi;
 };
 
@@ -35,7 +36,7 @@ struct reorder {
 	struct reorder_slot *ring;      /* by seq & mask; all in [head, head + mask] */
 	size_t mask;
 	size_t count;           /* items in the ring */
-	struct seqrange *skips; /* skips[skiphead..nskips): sorted, disjoint */
+	struct reorder_range *skips; /* skips[skiphead..nskips): sorted, disjoint */
 	size_t skiphead, nskips, skipcap;
 };
 
