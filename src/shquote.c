@@ -1,14 +1,17 @@
 /*
- * shquote.c - quoting argv for /bin/sh, for display only.
+ * shquote.c - quoting for /bin/sh, for display only.
  *
  * A word made only of characters sh never treats specially is left bare;
  * any other word, the empty one included, goes in single quotes, each quote
- * inside becoming '\''. The output is always NUL-terminated and *len is
- * always its length.
+ * inside becoming '\''. Inside "..." only $ ` " \ take a backslash. Inside
+ * `...` sh first removes the backslash of \\ and \`, so each enclosing
+ * backquote doubles the backslashes and escapes the backquotes of what is
+ * put there. The output is always NUL-terminated and len is its length.
  */
 #include "shquote.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -21,59 +24,103 @@ static bool is_safe(unsigned char c)
 }
 
 /* Make room for N more bytes and the NUL. */
-static void grow(char **out, size_t len, size_t *cap, size_t n)
+static void grow(struct shbuf *b, size_t n)
 {
-	if (*cap - len > n && *out)
+	if (b->s && b->cap - b->len > n)
 		return;
-	*cap = *cap * 2 > len + n + 1 ? *cap * 2 : len + n + 1;
-	if (*cap < 64)
-		*cap = 64;
-	*out = xrealloc(*out, *cap);
+	b->cap = b->cap * 2 > b->len + n + 1 ? b->cap * 2 : b->len + n + 1;
+	if (b->cap < 64)
+		b->cap = 64;
+	b->s = xrealloc(b->s, b->cap);
 }
 
-void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s)
+void shbuf_put(struct shbuf *b, const char *s, size_t n)
 {
-	size_t n = strlen(s), i;
-	bool bare = n > 0;
+	grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
 
-	for (i = 0; i < n && bare; i++)
-		bare = is_safe((unsigned char)s[i]);
-	if (bare) {
-		grow(out, *len, cap, n);
-		memcpy(*out + *len, s, n);
-		*len += n;
-		(*out)[*len] = '\0';
-		return;
-	}
-	/* worst case: every byte a quote, each becoming '\'' */
-	grow(out, *len, cap, 4 * n + 2);
-	(*out)[(*len)++] = '\'';
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\'') {
-			memcpy(*out + *len, "'\\''", 4);
-			*len += 4;
+/* S[0..N) with each byte of SPECIAL preceded by ESC (NULL: '\'' form). */
+static void put_escaped(struct shbuf *b, const char *s, size_t n,
+			const char *special, const char *esc)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && !(s[j] && strchr(special, s[j])); j++)
+			;
+		shbuf_put(b, s + i, j - i);
+		if (j == n)
+			break;
+		if (esc) {
+			shbuf_put(b, esc, strlen(esc));
+			shbuf_put(b, s + j++, 1);
 		} else {
-			(*out)[(*len)++] = s[i];
+			shbuf_put(b, "'\\''", 4);
+			j++;
 		}
 	}
-	(*out)[(*len)++] = '\'';
-	(*out)[*len] = '\0';
+}
+
+/* S[0..N) in single quotes. */
+static void put_sq(struct shbuf *b, const char *s, size_t n)
+{
+	shbuf_put(b, "'", 1);
+	put_escaped(b, s, n, "'", NULL);
+	shbuf_put(b, "'", 1);
+}
+
+void shell_quote_append(struct shbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && is_safe((unsigned char)s[i]); i++)
+		;
+	if (n > 0 && i == n)
+		shbuf_put(b, s, n);
+	else
+		put_sq(b, s, n);
+}
+
+void shell_quote_at(struct shbuf *b, const char *s, size_t n,
+		    enum shlex_ctx ctx, unsigned bq)
+{
+	size_t start = b->len;
+	struct shbuf tmp = { NULL, 0, 0 };
+
+	switch (ctx) {
+	case SHLEX_DQ:
+		put_escaped(b, s, n, "$`\"\\", "\\");
+		break;
+	case SHLEX_SQ:
+		/* the template's quotes stand around it */
+		put_escaped(b, s, n, "'", NULL);
+		break;
+	default:
+		put_sq(b, s, n);
+		break;
+	}
+	while (bq-- > 0) {
+		tmp.len = 0;
+		put_escaped(&tmp, b->s + start, b->len - start, "\\`", "\\");
+		b->len = start;
+		shbuf_put(b, tmp.s, tmp.len);
+	}
+	free(tmp.s);
 }
 
 char *argv_render(char *const *argv)
 {
-	char *out = NULL;
-	size_t len = 0, cap = 0, i;
+	struct shbuf b = { NULL, 0, 0 };
+	size_t i;
 
-	grow(&out, len, &cap, 0);
-	out[0] = '\0';
+	shbuf_put(&b, "", 0);
 	for (i = 0; argv[i]; i++) {
-		if (i) {
-			grow(&out, len, &cap, 1);
-			out[len++] = ' ';
-			out[len] = '\0';
-		}
-		shell_quote_append(&out, &len, &cap, argv[i]);
+		if (i)
+			shbuf_put(&b, " ", 1);
+		shell_quote_append(&b, argv[i], strlen(argv[i]));
 	}
-	return out;
+	return b.s;
 }

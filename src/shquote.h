@@ -1,21 +1,41 @@
 /*
- * shquote.h - quoting argv for /bin/sh, for display only.
+ * shquote.h - quoting for /bin/sh, for display only.
  *
  * What these produce is shown to people (-v, --dry-run, the job log) and
- * pasted back into a shell; fanout never runs it. Invariant: sh reads the
- * rendered line back as exactly the words it was made from.
+ * pasted back into a shell; fanout never runs it. Invariant: sh reads each
+ * quoted value back as exactly the bytes it was made from, wherever the
+ * context given says it stands.
  */
 #ifndef FANOUT_SHQUOTE_H
 #define FANOUT_SHQUOTE_H
 
 #include <stddef.h>
 
+#include "shlex.h"
+
+/* A growing string, always NUL-terminated once written: s[0..len). */
+struct shbuf {
+	char *s;
+	size_t len, cap;
+};
+
+/* Append the bytes S[0..N) to B as they are. */
+void shbuf_put(struct shbuf *b, const char *s, size_t n);
+
 /*
- * Append S to OUT (a growing NUL-terminated string at *out, length *len,
- * capacity *cap) quoted for /bin/sh: unchanged when it is made only of safe
- * characters, else in single quotes.
+ * Append S[0..N) to B as one shell word: unchanged when it is made only of
+ * safe characters, else in single quotes.
  */
-void shell_quote_append(char **out, size_t *len, size_t *cap, const char *s);
+void shell_quote_append(struct shbuf *b, const char *s, size_t n);
+
+/*
+ * Append S[0..N) to B so that sh reads it as those bytes at a point of
+ * context CTX (SHLEX_BARE, _DQ, _SQ or _COMMENT; a comment's value holds no
+ * newline) inside BQ nested `...`. Unquoted it is always quoted, so that it
+ * is never taken for a reserved word, an assignment or an alias.
+ */
+void shell_quote_at(struct shbuf *b, const char *s, size_t n,
+		    enum shlex_ctx ctx, unsigned bq);
 
 /* Render ARGV as one shell-quoted line, malloc'd. */
 char *argv_render(char *const *argv);

@@ -28,15 +28,18 @@
  * parses the result of a parameter expansion as code, so a value cannot run
  * whatever it holds. Only the quoting of the reference depends on where the
  * placeholder stands, which the lexer of shlex.c works out at compile time:
- *   unquoted        "${1}"      one word, no splitting or globbing
- *   in "..."        ${1}        already quoted
- *   in '...'        '"${1}"'    leave the single quotes, reference, reenter
- * Where the lexer would misjudge, the value still cannot run, it may only
- * come out split or with quotes shown. Only a template that evaluates the
- * value itself (eval {}, sh -c {}, bash arithmetic) runs it, as the user
- * asked.
+ *   unquoted, comment, ${x:-..}   "${1}"    one word, no splitting/globbing
+ *   in "...", here-document       ${1}      already one word
+ *   in '...'                      '"${1}"'  leave the quotes, refer, reenter
+ * A record placeholder in $(( )) or a quoted here-document is refused (the
+ * value would be arithmetic code, or cannot be replaced). Only a template
+ * that evaluates the value itself (eval {}, sh -c {}) runs it, as asked.
  * In a batch one placeholder refers to every record's value: "${1}" "${2}"
  * unquoted, ${1} ${2} (one word) inside quotes.
+ * The display (--dry-run, -v, logs) must run as the job does, pasted into
+ * sh: each value quoted for its context (shquote.c), or where that cannot
+ * be exact (here-document, ${x:-..}, a newline in a comment) the reference,
+ * after "set -- VALUES; ".
  */
 #include "template.h"
 
@@ -77,6 +80,7 @@ struct piece {
 	unsigned char kind;     /* enum ph */
 	unsigned char ctx;      /* shell: enum shlex_ctx */
 	unsigned char slot;     /* shell: which of a record's values */
+	unsigned char bq;       /* shell: enclosing `...` */
 	size_t off, len;        /* PH_LIT: bytes of the word's text */
 };
 
@@ -97,9 +101,11 @@ struct tmpl_priv {
 	unsigned char kinds[PH_COUNT];
 	size_t nk;
 	size_t nocc;                    /* record placeholder occurrences */
+	bool show_refs;                 /* the display shows some references */
 };
 
 static const char *const ph_names[PH_COUNT] = {
+	[PH_REC] = "{}",
 	[PH_NOEXT] = "{.}",
 	[PH_BASE] = "{/}",
 	[PH_DIR] = "{//}",
@@ -144,12 +150,8 @@ static void add_piece(struct piece **p, size_t *np, size_t *cap,
 		*cap = *cap ? *cap * 2 : 8;
 		*p = xrealloc(*p, *cap * sizeof **p);
 	}
-	(*p)[*np].kind = (unsigned char)kind;
-	(*p)[*np].ctx = SHLEX_BARE;
-	(*p)[*np].slot = 0;
-	(*p)[*np].off = off;
-	(*p)[*np].len = len;
-	(*np)++;
+	(*p)[(*np)++] = (struct piece){ .kind = (unsigned char)kind,
+					.off = off, .len = len };
 }
 
 /* Cut W->text into literal pieces and replacement strings. */
@@ -184,10 +186,12 @@ static void split_word(struct tmpl_word *w, const char *repl)
 
 /*
  * Turn the split script W (text SRC) into the skeleton: literal bytes in
- * T->script, placeholders tagged with their context and value slot.
+ * T->script, placeholders tagged with their context and value slot. REPL
+ * names {} in messages.
  */
 static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
-				  struct tmpl_word *w, const char *src)
+				  struct tmpl_word *w, const char *src,
+				  const char *repl)
 {
 	struct shlex sx;
 	const char *err;
@@ -201,18 +205,21 @@ static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 	for (i = 0; i < w->np; i++) {
 		struct piece *p = &w->p[i];
 		int k = p->kind, ctx = SHLEX_BARE;
+		const char *name = k == PH_REC ? repl : ph_names[k];
+		unsigned bq = 0;
 
 		if (k == PH_LIT) {
 			shlex_lit(&sx, src + p->off, p->len);
 			continue;
 		}
 		if (IS_RECORD_PH(k))
-			ctx = shlex_ref(&sx);
+			ctx = shlex_ref(&sx, name, &bq);
 		else
-			shlex_gap(&sx);
+			shlex_gap(&sx, name);
+		pv->show_refs |= ctx == SHLEX_HEREDOC || ctx == SHLEX_PARAM;
 		if (sx.len > start)
-			w->p[np++] = (struct piece){ PH_LIT, 0, 0, start,
-						     sx.len - start };
+			w->p[np++] = (struct piece){ .kind = PH_LIT,
+				.off = start, .len = sx.len - start };
 		w->p[np] = *p;
 		if (IS_RECORD_PH(k)) {
 			if (slot_of[k] < 0) {
@@ -221,6 +228,7 @@ static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 			}
 			w->p[np].slot = (unsigned char)slot_of[k];
 			w->p[np].ctx = (unsigned char)ctx;
+			w->p[np].bq = (unsigned char)bq;
 			pv->nocc++;
 		}
 		np++;
@@ -230,7 +238,8 @@ static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 	if (err)
 		return err;
 	if (sx.len > start)
-		w->p[np++] = (struct piece){ PH_LIT, 0, 0, start, sx.len - start };
+		w->p[np++] = (struct piece){ .kind = PH_LIT, .off = start,
+					     .len = sx.len - start };
 	w->np = np;
 	w->litbytes = sx.len;
 	return NULL;
@@ -316,39 +325,32 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 		t->cmd_varies = t->words[0].nrecph || t->words[0].njobph;
 		pv->append = !t->has_placeholder;
 	} else if (mode == TMPL_SHELL) {
-		struct tmpl_word *w;
-		size_t len = 0, cap = 0;
+		struct tmpl_word *w = xcalloc(1, sizeof *t->words);
+		struct shbuf b = { NULL, 0, 0 };
+		size_t cap;
 
-		for (i = 0; i < argc; i++)
-			len += strlen(argv[i]) + 1;
-		w = t->words = xcalloc(1, sizeof *t->words);
+		t->words = w;
 		t->nwords = 1;
-		w->text = xmalloc(len + 1);
-		len = 0;
 		for (i = 0; i < argc; i++) {
-			size_t n = strlen(argv[i]);
-
-			if (i)
-				w->text[len++] = ' ';
-			memcpy(w->text + len, argv[i], n);
-			len += n;
+			shbuf_put(&b, " ", i > 0);
+			shbuf_put(&b, argv[i], strlen(argv[i]));
 		}
-		w->text[len] = '\0';
+		w->text = b.s;
 		split_word(w, repl);
 		t->has_placeholder = w->nrecph || w->njobph;
 		if (!t->has_placeholder) {
 			/* as GNU parallel: the record becomes the last word */
-			w->text[len] = ' ';
-			w->text[len + 1] = '\0';
+			shbuf_put(&b, " ", 1);
+			w->text = b.s;
 			cap = w->np;
 			w->np = 0;
-			add_piece(&w->p, &w->np, &cap, PH_LIT, 0, len + 1);
+			add_piece(&w->p, &w->np, &cap, PH_LIT, 0, b.len);
 			add_piece(&w->p, &w->np, &cap, PH_REC, 0, 0);
-			w->litbytes = len + 1;
+			w->litbytes = b.len;
 			w->nrecph = 1;
 		}
 		/* the skeleton only removes or doubles a byte per piece */
-		err = build_skeleton(t, pv, w, w->text);
+		err = build_skeleton(t, pv, w, w->text, repl);
 		free(w->text);
 		w->text = NULL;
 	}
@@ -482,9 +484,29 @@ static size_t fmt_u64(char *buf, uint64_t v)
 
 /* What {#} and {%} expand to, formatted once per job. */
 struct nums {
-	char seq[NUM_MAX], slot[NUM_MAX];
-	size_t seqlen, slotlen;
+	char d[2][NUM_MAX];     /* {#}, {%} */
+	size_t len[2];
 };
+
+static void nums_init(struct nums *nm, uint64_t seq, unsigned slot)
+{
+	nm->len[0] = fmt_u64(nm->d[0], seq);
+	nm->len[1] = fmt_u64(nm->d[1], slot);
+}
+
+/* The records of a job, as a piece walk sees them. */
+struct batch {
+	const struct tmpl_priv *pv;
+	const struct rec *recs;
+	size_t nrec;
+};
+
+/* Shell mode: the value of positional parameter I + 1. */
+static size_t param_value(const struct batch *bt, size_t i, const char **v)
+{
+	return rec_value(&bt->recs[i / bt->pv->nk],
+			 bt->pv->kinds[i % bt->pv->nk], v);
+}
 
 /*
  * Copy into AB's string space, which tmpl_expand() sized beforehand: a
@@ -510,112 +532,127 @@ static inline void put_arg_start(struct argvbuf *ab)
 	ab->argv[ab->argc++] = ab->str + ab->len;
 }
 
+/* Append one whole argument, S[0..N) and its NUL. */
+static void put_arg(struct argvbuf *ab, const char *s, size_t n)
+{
+	put_arg_start(ab);
+	put(ab, s, n);
+	put_nul(ab);
+}
+
+/* Append "/bin/sh" "-c" and start the script argument. */
+static void put_sh_c(struct argvbuf *ab)
+{
+	put_arg(ab, "/bin/sh", 7);
+	put_arg(ab, "-c", 2);
+	put_arg_start(ab);
+}
+
+/* Where a piece walk writes: AB's sized space, or, AB NULL, a display. */
+struct out {
+	struct argvbuf *ab;
+	struct shbuf b;
+};
+
+static void out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->ab)
+		put(o->ab, s, n);
+	else
+		shbuf_put(&o->b, s, n);
+}
+
+/* What a walk writes for record placeholder P; ARG is the walk's. */
+typedef void put_rec_fn(struct out *o, const struct piece *p,
+			const void *arg);
+
+/* Write word W, its literal bytes in TEXT: the one piece walk. */
+static void walk(struct out *o, const struct tmpl_word *w, const char *text,
+		 const struct nums *nm, put_rec_fn *rec, const void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < w->np; i++) {
+		const struct piece *p = &w->p[i];
+
+		switch (p->kind) {
+		case PH_LIT:
+			out_put(o, text + p->off, p->len);
+			break;
+		case PH_SEQ:
+		case PH_SLOT:
+			out_put(o, nm->d[p->kind == PH_SLOT],
+				nm->len[p->kind == PH_SLOT]);
+			break;
+		default:
+			rec(o, p, arg);
+			break;
+		}
+	}
+}
+
+/* Direct mode: the value itself; ARG is the record. */
+static void put_value(struct out *o, const struct piece *p, const void *arg)
+{
+	const char *v;
+	size_t n = rec_value(arg, p->kind, &v);
+
+	out_put(o, v, n);
+}
+
 /* Append one argument: word W with record R (NULL if W needs none). */
 static void put_word(struct argvbuf *ab, const struct tmpl_word *w,
 		     const struct rec *r, const struct nums *nm)
 {
-	const char *v;
-	size_t i, n;
+	struct out o = { ab, { NULL, 0, 0 } };
 
 	put_arg_start(ab);
-	for (i = 0; i < w->np; i++) {
-		const struct piece *p = &w->p[i];
-
-		switch (p->kind) {
-		case PH_LIT:
-			put(ab, w->text + p->off, p->len);
-			break;
-		case PH_SEQ:
-			put(ab, nm->seq, nm->seqlen);
-			break;
-		case PH_SLOT:
-			put(ab, nm->slot, nm->slotlen);
-			break;
-		default:
-			n = rec_value(r, p->kind, &v);
-			put(ab, v, n);
-			break;
-		}
-	}
+	walk(&o, w, w->text, nm, put_value, r);
 	put_nul(ab);
 }
 
 /* Append "${N}" (QUOTED: with double quotes) to the script. */
-static void put_ref(struct argvbuf *ab, size_t n, bool quoted)
+static void put_ref(struct out *o, size_t n, bool quoted)
 {
-	char buf[NUM_MAX + 6];
-	size_t len = 0;
+	char buf[REF_MAX + 8];
+	int len = snprintf(buf, sizeof buf, quoted ? "\"${%zu}\"" : "${%zu}", n);
 
-	if (quoted)
-		buf[len++] = '"';
-	buf[len++] = '$';
-	buf[len++] = '{';
-	len += fmt_u64(buf + len, n);
-	buf[len++] = '}';
-	if (quoted)
-		buf[len++] = '"';
-	put(ab, buf, len);
+	out_put(o, buf, (size_t)len);
 }
 
-/* Append the references for placeholder P over NREC records. */
-static void put_refs(struct argvbuf *ab, const struct piece *p, size_t nk,
-		     size_t nrec)
+/* Shell mode: the references for placeholder P; ARG is the batch. */
+static void put_refs(struct out *o, const struct piece *p, const void *arg)
 {
+	const struct batch *bt = arg;
+	bool quoted = p->ctx == SHLEX_BARE || p->ctx == SHLEX_COMMENT ||
+		p->ctx == SHLEX_PARAM;
 	size_t i;
 
 	if (p->ctx == SHLEX_SQ)
-		put(ab, "'\"", 2);
-	for (i = 0; i < nrec; i++) {
+		out_put(o, "'\"", 2);
+	for (i = 0; i < bt->nrec; i++) {
 		if (i)
-			put(ab, " ", 1);
-		put_ref(ab, 1 + i * nk + p->slot, p->ctx == SHLEX_BARE);
+			out_put(o, " ", 1);
+		put_ref(o, 1 + i * bt->pv->nk + p->slot, quoted);
 	}
 	if (p->ctx == SHLEX_SQ)
-		put(ab, "\"'", 2);
+		out_put(o, "\"'", 2);
 }
 
 static void expand_shell(const struct tmpl *t, struct argvbuf *ab,
-			 const struct rec *recs, size_t nrec,
-			 const struct nums *nm)
+			 const struct batch *bt, const struct nums *nm)
 {
-	const struct tmpl_priv *pv = t->priv;
-	const struct tmpl_word *w = &t->words[0];
+	struct out o = { ab, { NULL, 0, 0 } };
 	const char *v;
-	size_t i, j, n;
+	size_t i, n;
 
-	put_arg_start(ab);
-	put(ab, "/bin/sh", sizeof "/bin/sh");
-	put_arg_start(ab);
-	put(ab, "-c", sizeof "-c");
-	put_arg_start(ab);
-	for (i = 0; i < w->np; i++) {
-		const struct piece *p = &w->p[i];
-
-		switch (p->kind) {
-		case PH_LIT:
-			put(ab, t->script + p->off, p->len);
-			break;
-		case PH_SEQ:
-			put(ab, nm->seq, nm->seqlen);
-			break;
-		case PH_SLOT:
-			put(ab, nm->slot, nm->slotlen);
-			break;
-		default:
-			put_refs(ab, p, pv->nk, nrec);
-			break;
-		}
-	}
+	put_sh_c(ab);
+	walk(&o, &t->words[0], t->script, nm, put_refs, bt);
 	put_nul(ab);
-	put_arg_start(ab);
-	put(ab, "sh", sizeof "sh");
-	for (i = 0; i < nrec; i++) {
-		for (j = 0; j < pv->nk; j++) {
-			n = rec_value(&recs[i], pv->kinds[j], &v);
-			put_arg_start(ab);
-			put(ab, v, n);
-			put_nul(ab);
-		}
+	put_arg(ab, "sh", 2);
+	for (i = 0; i < bt->nrec * bt->pv->nk; i++) {
+		n = param_value(bt, i, &v);
+		put_arg(ab, v, n);
 	}
 }
 
@@ -635,13 +672,8 @@ static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
 			for (j = 0; j < nrec; j++)
 				put_word(ab, w, &recs[j], nm);
 	}
-	if (pv->append) {
-		for (j = 0; j < nrec; j++) {
-			put_arg_start(ab);
-			put(ab, recs[j].s, recs[j].len);
-			put_nul(ab);
-		}
-	}
+	for (j = 0; pv->append && j < nrec; j++)
+		put_arg(ab, recs[j].s, recs[j].len);
 }
 
 static void expand_line(struct argvbuf *ab, const struct rec *recs,
@@ -649,11 +681,7 @@ static void expand_line(struct argvbuf *ab, const struct rec *recs,
 {
 	size_t i;
 
-	put_arg_start(ab);
-	put(ab, "/bin/sh", sizeof "/bin/sh");
-	put_arg_start(ab);
-	put(ab, "-c", sizeof "-c");
-	put_arg_start(ab);
+	put_sh_c(ab);
 	for (i = 0; i < nrec; i++) {
 		if (i)
 			put(ab, "\n", 1);
@@ -693,6 +721,7 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 		   unsigned slot)
 {
 	const struct tmpl_priv *pv = t->priv;
+	struct batch bt = { pv, recs, nrec };
 	struct nums nm;
 	size_t i, total = 0;
 
@@ -701,8 +730,7 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 	argvbuf_reserve(ab, pv->base_str + pv->rec_mult * total +
 			pv->rec_const * nrec,
 			pv->base_argc + pv->rec_argc * nrec);
-	nm.seqlen = fmt_u64(nm.seq, seq);
-	nm.slotlen = fmt_u64(nm.slot, slot);
+	nums_init(&nm, seq, slot);
 	switch (t->mode) {
 	case TMPL_LINE:
 		expand_line(ab, recs, nrec);
@@ -711,92 +739,63 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 		expand_direct(t, ab, recs, nrec, &nm);
 		break;
 	case TMPL_SHELL:
-		expand_shell(t, ab, recs, nrec, &nm);
+		expand_shell(t, ab, &bt, &nm);
 		break;
 	}
 	ab->argv[ab->argc] = NULL;
 	return ab->argv;
 }
 
-/* A growing NUL-terminated string, for tmpl_shell_display(). */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_put(struct sbuf *b, const char *s, size_t n)
+/*
+ * Shell mode, display: the values of P quoted for where P stands, or, where
+ * that cannot be exact, its references. ARG is the batch.
+ */
+static void show_values(struct out *o, const struct piece *p,
+			const void *arg)
 {
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap ? 2 * b->cap : 128;
-		b->s = xrealloc(b->s, b->cap);
+	const struct batch *bt = arg;
+	bool refs = p->ctx == SHLEX_HEREDOC || p->ctx == SHLEX_PARAM;
+	size_t start = o->b.len, i, n;
+	const char *v;
+
+	for (i = 0; i < bt->nrec && !refs; i++) {
+		n = rec_value(&bt->recs[i], bt->pv->kinds[p->slot], &v);
+		/* a newline would end the comment: the rest would run */
+		refs = p->ctx == SHLEX_COMMENT && memchr(v, '\n', n);
+		shbuf_put(&o->b, " ", i > 0);
+		shell_quote_at(&o->b, v, n, p->ctx, p->bq);
 	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* The values of placeholder P over the records, as they read in context. */
-static void show_values(struct sbuf *b, const struct tmpl_priv *pv,
-			const struct piece *p, const struct rec *recs,
-			size_t nrec)
-{
-	if (p->ctx == SHLEX_SQ)
-		sb_put(b, "'", 1);      /* close the template's quote */
-	for (size_t i = 0; i < nrec; i++) {
-		const char *v;
-		size_t n = rec_value(&recs[i], pv->kinds[p->slot], &v);
-
-		if (i)
-			sb_put(b, " ", 1);
-		if (p->ctx == SHLEX_DQ) {
-			/* Inside "...": only $ ` " \ need a backslash. */
-			for (size_t k = 0; k < n; k++) {
-				if (strchr("$`\"\\", v[k]) && v[k])
-					sb_put(b, "\\", 1);
-				sb_put(b, v + k, 1);
-			}
-		} else {
-			char *tmp = xmalloc(n + 1);
-
-			memcpy(tmp, v, n);
-			tmp[n] = '\0';
-			shell_quote_append(&b->s, &b->len, &b->cap, tmp);
-			free(tmp);
-		}
+	if (refs) {
+		o->b.len = start;
+		o->b.s[start] = '\0';
+		put_refs(o, p, arg);
 	}
-	if (p->ctx == SHLEX_SQ)
-		sb_put(b, "'", 1);      /* and open it again */
 }
 
 char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
 			 size_t nrec, uint64_t seq, unsigned slot)
 {
 	const struct tmpl_priv *pv = t->priv;
-	const struct tmpl_word *w = &t->words[0];
-	struct sbuf b = { NULL, 0, 0 };
-	char num[NUM_MAX];
+	struct batch bt = { pv, recs, nrec };
+	struct out o = { NULL, { NULL, 0, 0 } };
+	struct nums nm;
+	const char *v;
+	size_t i, n;
 
-	sb_put(&b, "", 0);
-	for (size_t i = 0; i < w->np; i++) {
-		const struct piece *p = &w->p[i];
-
-		switch (p->kind) {
-		case PH_LIT:
-			sb_put(&b, t->script + p->off, p->len);
-			break;
-		case PH_SEQ:
-			sb_put(&b, num, fmt_u64(num, seq));
-			break;
-		case PH_SLOT:
-			sb_put(&b, num, fmt_u64(num, slot));
-			break;
-		default:
-			show_values(&b, pv, p, recs, nrec);
-			break;
+	nums_init(&nm, seq, slot);
+	shbuf_put(&o.b, "", 0);
+	if (pv->show_refs) {
+		/* the references shown get the values the job gets */
+		shbuf_put(&o.b, "set --", 6);
+		for (i = 0; i < nrec * pv->nk; i++) {
+			n = param_value(&bt, i, &v);
+			shbuf_put(&o.b, " ", 1);
+			shell_quote_append(&o.b, v, n);
 		}
+		shbuf_put(&o.b, "; ", 2);
 	}
-	return b.s;
+	walk(&o, &t->words[0], t->script, &nm, show_values, &bt);
+	return o.b.s;
 }
 
 void tmpl_costs(const struct tmpl *t, struct batch_costs *c)

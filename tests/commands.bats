@@ -122,7 +122,7 @@ load helpers
 	printf '%s\0' "it's" 'a b' '$(touch pwned)' 'q"z' 'back\slash' > recs
 	run fanout -k -0 -a recs --dry-run --shell "printf '[%s|%s|%s]\n' {} \"{}\" '{}'"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "printf '[%s|%s|%s]\n' 'it'\\''s' \"it's\" '''it'\\''s'''" ]
+	[ "${lines[0]}" = "printf '[%s|%s|%s]\n' 'it'\\''s' \"it's\" 'it'\\''s'" ]
 	# What it shows, run by sh, does what the job does.
 	shown=$(printf '%s\n' "${lines[@]}" | sh)
 	ran=$(fanout -k -0 -a recs --shell "printf '[%s|%s|%s]\n' {} \"{}\" '{}'")

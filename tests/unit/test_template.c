@@ -9,7 +9,6 @@
  */
 #include "template.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "scratch.h"
 #include "tap.h"
 
 #define MAXREC 64
@@ -355,22 +355,6 @@ static long run(char **argv, char *buf, size_t cap)
 	return len;
 }
 
-/* Whether the scratch directory is still empty: nothing was injected. */
-static int dir_clean(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int clean = 1;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			clean = 0;
-	closedir(d);
-	return clean;
-}
-
 static const char *const hostile[] = {
 	"$(touch x)", "`touch x`", ";touch x", "';touch x;'", "\";touch x;\"",
 	"'", "\"", "\\", "\\\\'", "a\\nb", "line1\nline2", "$HOME", "${HOME}",
@@ -688,8 +672,7 @@ static void test_render(void)
 	char *s, *line, got[256];
 	char sh0[] = "/bin/sh", sh1[] = "-c";
 	char *sh[] = { sh0, sh1, NULL, NULL };
-	char *out = NULL;
-	size_t len = 0, cap = 0;
+	struct shbuf b = { NULL, 0, 0 };
 
 	s = argv_render((char *const *)a1);
 	is_str(s, "echo a-b_c.d/e:f,g@h%i+j=k", "render: safe characters bare");
@@ -702,11 +685,11 @@ static void test_render(void)
 	is_str(s, "", "render: empty argv");
 	free(s);
 
-	shell_quote_append(&out, &len, &cap, "a");
-	shell_quote_append(&out, &len, &cap, "'b'");
-	is_str(out, "a''\\''b'\\'''", "shell_quote_append appends");
-	ok(len == strlen(out), "shell_quote_append keeps the length");
-	free(out);
+	shell_quote_append(&b, "a", 1);
+	shell_quote_append(&b, "'b'", 3);
+	is_str(b.s, "a''\\''b'\\'''", "shell_quote_append appends");
+	ok(b.len == strlen(b.s), "shell_quote_append keeps the length");
+	free(b.s);
 
 	/* what is rendered must read back as the same argv */
 	line = argv_render((char *const *)hostile_argv);
