@@ -37,7 +37,8 @@ static void grow(struct shbuf *b, size_t n)
 void shbuf_put(struct shbuf *b, const char *s, size_t n)
 {
 	grow(b, n);
-	memcpy(b->s + b->len, s, n);
+	if (n)  /* S may be NULL then */
+		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

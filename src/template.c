@@ -614,7 +614,7 @@ static void put_word(struct argvbuf *ab, const struct tmpl_word *w,
 /* Append "${N}" (QUOTED: with double quotes) to the script. */
 static void put_ref(struct out *o, size_t n, bool quoted)
 {
-	char buf[REF_MAX + 8];
+	char buf[NUM_MAX + 8];
 	int len = snprintf(buf, sizeof buf, quoted ? "\"${%zu}\"" : "${%zu}", n);
 
 	out_put(o, buf, (size_t)len);

@@ -22,7 +22,7 @@
 #include "tap.h"
 
 /* Records per template, and batches of two. */
-#define NRECS 40
+#define NRECS 30
 #define NPAIRS 8
 
 static unsigned long long rng_state;
