@@ -12,21 +12,13 @@
 #include <stddef.h>
 
 #include "shlex.h"
-
-/* A growing string, always NUL-terminated once written: s[0..len). */
-struct shbuf {
-	char *s;
-	size_t len, cap;
-};
-
-/* Append the bytes S[0..N) to B as they are. */
-void shbuf_put(struct shbuf *b, const char *s, size_t n);
+#include "strbuf.h"
 
 /*
  * Append S[0..N) to B as one shell word: unchanged when it is made only of
  * safe characters, else in single quotes.
  */
-void shell_quote_append(struct shbuf *b, const char *s, size_t n);
+void shell_quote_append(struct strbuf *b, const char *s, size_t n);
 
 /*
  * Append S[0..N) to B so that sh reads it as those bytes at a point of
@@ -34,7 +26,7 @@ void shell_quote_append(struct shbuf *b, const char *s, size_t n);
  * newline) inside BQ nested `...`. Unquoted it is always quoted, so that it
  * is never taken for a reserved word, an assignment or an alias.
  */
-void shell_quote_at(struct shbuf *b, const char *s, size_t n,
+void shell_quote_at(struct strbuf *b, const char *s, size_t n,
 		    enum shlex_ctx ctx, unsigned bq);
 
 /* Render ARGV as one shell-quoted line, malloc'd. */

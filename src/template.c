@@ -326,22 +326,23 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 		pv->append = !t->has_placeholder;
 	} else if (mode == TMPL_SHELL) {
 		struct tmpl_word *w = xcalloc(1, sizeof *t->words);
-		struct shbuf b = { NULL, 0, 0 };
+		struct strbuf b;
 		size_t cap;
 
 		t->words = w;
 		t->nwords = 1;
+		strbuf_init(&b, 64);    /* w->text is always malloc'd */
 		for (i = 0; i < argc; i++) {
-			shbuf_put(&b, " ", i > 0);
-			shbuf_put(&b, argv[i], strlen(argv[i]));
+			strbuf_add(&b, " ", i > 0);
+			strbuf_add(&b, argv[i], strlen(argv[i]));
 		}
-		w->text = b.s;
+		w->text = b.buf;
 		split_word(w, repl);
 		t->has_placeholder = w->nrecph || w->njobph;
 		if (!t->has_placeholder) {
 			/* as GNU parallel: the record becomes the last word */
-			shbuf_put(&b, " ", 1);
-			w->text = b.s;
+			strbuf_add(&b, " ", 1);
+			w->text = b.buf;
 			cap = w->np;
 			w->np = 0;
 			add_piece(&w->p, &w->np, &cap, PH_LIT, 0, b.len);
@@ -495,14 +496,14 @@ static void nums_init(struct nums *nm, uint64_t seq, unsigned slot)
 }
 
 /* The records of a job, as a piece walk sees them. */
-struct batch {
+struct jobvals {
 	const struct tmpl_priv *pv;
 	const struct rec *recs;
 	size_t nrec;
 };
 
 /* Shell mode: the value of positional parameter I + 1. */
-static size_t param_value(const struct batch *bt, size_t i, const char **v)
+static size_t param_value(const struct jobvals *bt, size_t i, const char **v)
 {
 	return rec_value(&bt->recs[i / bt->pv->nk],
 			 bt->pv->kinds[i % bt->pv->nk], v);
@@ -551,7 +552,7 @@ static void put_sh_c(struct argvbuf *ab)
 /* Where a piece walk writes: AB's sized space, or, AB NULL, a display. */
 struct out {
 	struct argvbuf *ab;
-	struct shbuf b;
+	struct strbuf b;
 };
 
 static void out_put(struct out *o, const char *s, size_t n)
@@ -559,7 +560,7 @@ static void out_put(struct out *o, const char *s, size_t n)
 	if (o->ab)
 		put(o->ab, s, n);
 	else
-		shbuf_put(&o->b, s, n);
+		strbuf_add(&o->b, s, n);
 }
 
 /* What a walk writes for record placeholder P; ARG is the walk's. */
@@ -604,7 +605,7 @@ static void put_value(struct out *o, const struct piece *p, const void *arg)
 static void put_word(struct argvbuf *ab, const struct tmpl_word *w,
 		     const struct rec *r, const struct nums *nm)
 {
-	struct out o = { ab, { NULL, 0, 0 } };
+	struct out o = { ab, STRBUF_INIT };
 
 	put_arg_start(ab);
 	walk(&o, w, w->text, nm, put_value, r);
@@ -623,7 +624,7 @@ static void put_ref(struct out *o, size_t n, bool quoted)
 /* Shell mode: the references for placeholder P; ARG is the batch. */
 static void put_refs(struct out *o, const struct piece *p, const void *arg)
 {
-	const struct batch *bt = arg;
+	const struct jobvals *bt = arg;
 	bool quoted = p->ctx == SHLEX_BARE || p->ctx == SHLEX_COMMENT ||
 		p->ctx == SHLEX_PARAM;
 	size_t i;
@@ -640,9 +641,9 @@ static void put_refs(struct out *o, const struct piece *p, const void *arg)
 }
 
 static void expand_shell(const struct tmpl *t, struct argvbuf *ab,
-			 const struct batch *bt, const struct nums *nm)
+			 const struct jobvals *bt, const struct nums *nm)
 {
-	struct out o = { ab, { NULL, 0, 0 } };
+	struct out o = { ab, STRBUF_INIT };
 	const char *v;
 	size_t i, n;
 
@@ -721,7 +722,7 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 		   unsigned slot)
 {
 	const struct tmpl_priv *pv = t->priv;
-	struct batch bt = { pv, recs, nrec };
+	struct jobvals bt = { pv, recs, nrec };
 	struct nums nm;
 	size_t i, total = 0;
 
@@ -753,7 +754,7 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 static void show_values(struct out *o, const struct piece *p,
 			const void *arg)
 {
-	const struct batch *bt = arg;
+	const struct jobvals *bt = arg;
 	bool refs = p->ctx == SHLEX_HEREDOC || p->ctx == SHLEX_PARAM;
 	size_t start = o->b.len, i, n;
 	const char *v;
@@ -762,12 +763,11 @@ static void show_values(struct out *o, const struct piece *p,
 		n = rec_value(&bt->recs[i], bt->pv->kinds[p->slot], &v);
 		/* a newline would end the comment: the rest would run */
 		refs = p->ctx == SHLEX_COMMENT && memchr(v, '\n', n);
-		shbuf_put(&o->b, " ", i > 0);
+		strbuf_add(&o->b, " ", i > 0);
 		shell_quote_at(&o->b, v, n, p->ctx, p->bq);
 	}
 	if (refs) {
-		o->b.len = start;
-		o->b.s[start] = '\0';
+		strbuf_setlen(&o->b, start);
 		put_refs(o, p, arg);
 	}
 }
@@ -776,26 +776,26 @@ char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
 			 size_t nrec, uint64_t seq, unsigned slot)
 {
 	const struct tmpl_priv *pv = t->priv;
-	struct batch bt = { pv, recs, nrec };
-	struct out o = { NULL, { NULL, 0, 0 } };
+	struct jobvals bt = { pv, recs, nrec };
+	struct out o = { NULL, STRBUF_INIT };
 	struct nums nm;
 	const char *v;
 	size_t i, n;
 
 	nums_init(&nm, seq, slot);
-	shbuf_put(&o.b, "", 0);
+	strbuf_grow(&o.b, 64);  /* malloc'd even if empty */
 	if (pv->show_refs) {
 		/* the references shown get the values the job gets */
-		shbuf_put(&o.b, "set --", 6);
+		strbuf_add(&o.b, "set --", 6);
 		for (i = 0; i < nrec * pv->nk; i++) {
 			n = param_value(&bt, i, &v);
-			shbuf_put(&o.b, " ", 1);
+			strbuf_add(&o.b, " ", 1);
 			shell_quote_append(&o.b, v, n);
 		}
-		shbuf_put(&o.b, "; ", 2);
+		strbuf_add(&o.b, "; ", 2);
 	}
 	walk(&o, &t->words[0], t->script, &nm, show_values, &bt);
-	return o.b.s;
+	return o.b.buf;
 }
 
 void tmpl_costs(const struct tmpl *t, struct batch_costs *c)

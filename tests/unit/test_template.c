@@ -672,7 +672,7 @@ static void test_render(void)
 	char *s, *line, got[256];
 	char sh0[] = "/bin/sh", sh1[] = "-c";
 	char *sh[] = { sh0, sh1, NULL, NULL };
-	struct shbuf b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 
 	s = argv_render((char *const *)a1);
 	is_str(s, "echo a-b_c.d/e:f,g@h%i+j=k", "render: safe characters bare");
@@ -687,9 +687,9 @@ static void test_render(void)
 
 	shell_quote_append(&b, "a", 1);
 	shell_quote_append(&b, "'b'", 3);
-	is_str(b.s, "a''\\''b'\\'''", "shell_quote_append appends");
-	ok(b.len == strlen(b.s), "shell_quote_append keeps the length");
-	free(b.s);
+	is_str(b.buf, "a''\\''b'\\'''", "shell_quote_append appends");
+	ok(b.len == strlen(b.buf), "shell_quote_append keeps the length");
+	strbuf_release(&b);
 
 	/* what is rendered must read back as the same argv */
 	line = argv_render((char *const *)hostile_argv);
