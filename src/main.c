@@ -264,6 +264,7 @@ int main(int argc, char **argv)
 	static struct opts o;
 	struct runner *r = &R;
 	int fd, input_error, maxworkers;
+	uint64_t window;
 	pid_t skip[1];
 
 	hold_std_fds();
@@ -286,19 +287,19 @@ int main(int argc, char **argv)
 	make_env(r);
 	tally_init();
 
+	/* -k: how far past the oldest unwritten job others may start. */
+	window = o.keep_order ? 1024 + 64 * (uint64_t)o.jobs : 0;
 	/*
 	 * Enough queued jobs to keep every worker busy; fewer when each
 	 * carries a whole batch of records, so that memory stays small.
 	 */
 	sched_init(&r->sched, maxworkers,
 		   o.batch > 1 ? 16 + 4 * (size_t)o.jobs
-			       : 256 + 16 * (size_t)o.jobs);
-	if (o.keep_order)
-		r->sched.window = 1024 + 64 * (uint64_t)o.jobs;
+			       : 256 + 16 * (size_t)o.jobs, window);
 	fanin_init(&r->fanin, &(struct fanin_conf){
 		.mode = o.out == OUT_LINE ? FANIN_LINES : FANIN_GROUPED,
 		.keep_order = o.keep_order, .buffer_size = o.buffer_size,
-		.window = r->sched.window, .on_head = on_output_head,
+		.window = window, .on_head = on_output_head,
 		.on_error = on_output_error, .arg = r });
 	gate_init(&r->gate, &o);
 	runstate_init(&r->sched, &r->gate);

@@ -19,7 +19,7 @@
 #define HANDFUL 8
 #define DEQUE_CAP 64
 
-void sched_init(struct sched *s, int maxworkers, size_t cap)
+void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window)
 {
 	pthread_mutex_init(&s->mu, NULL);
 	/* Retry timers are monotonic deadlines. */
@@ -34,7 +34,7 @@ void sched_init(struct sched *s, int maxworkers, size_t cap)
 	atomic_init(&s->pending, 0);
 	s->delayed = NULL;
 	s->ndelayed = s->delayedcap = 0;
-	s->window = 0;
+	s->window = window;
 	s->head_seq = 1;
 	s->nslots = maxworkers;
 	s->dq = xcalloc((size_t)maxworkers, sizeof *s->dq);
@@ -139,6 +139,13 @@ static struct job *heap_pop(struct sched *s)
 	return top;
 }
 
+/* Under the lock, the injector not empty: -k holds its oldest job back. */
+static bool held_by_window(const struct sched *s)
+{
+	return s->window &&
+	       s->ring[s->head]->seq >= s->head_seq + s->window;
+}
+
 /*
  * Under the lock: move up to a handful of jobs from the injector to SLOT's
  * deque and return the first. Only a deep backlog is split into handfuls:
@@ -151,10 +158,7 @@ static struct job *take_from_injector(struct sched *s, int slot)
 	struct job *first;
 	int nactive = atomic_load_explicit(&s->active, memory_order_relaxed);
 
-	if (s->count == 0)
-		return NULL;
-	if (s->window &&
-	    s->ring[s->head]->seq >= s->head_seq + s->window)
+	if (s->count == 0 || held_by_window(s))
 		return NULL;
 	share = s->count / (2 * (size_t)(nactive > 0 ? nactive : 1));
 	n = share < 1 ? 1 : share > HANDFUL ? HANDFUL : share;
@@ -268,8 +272,7 @@ struct job *sched_next(struct sched *s, int slot)
 		 * submit, a retry, a push by a busy worker or the end wakes
 		 * us.
 		 */
-		if ((s->count == 0 || (s->window &&
-		     s->ring[s->head]->seq >= s->head_seq + s->window)) &&
+		if ((s->count == 0 || held_by_window(s)) &&
 		    !deques_hold_jobs(s)) {
 			s->idle++;
 			mono_cond_wait(&s->work, &s->mu, wake ? wake : -1);

@@ -40,8 +40,12 @@ struct sched {
 	_Atomic int used;               /* slots that ever had a worker */
 };
 
-/* Set up for at most MAXWORKERS workers; injector of CAP jobs. */
-void sched_init(struct sched *s, int maxworkers, size_t cap);
+/*
+ * Set up for at most MAXWORKERS workers; injector of CAP jobs. WINDOW (-k):
+ * hand out no job more than WINDOW past the oldest not yet written; 0: no
+ * limit.
+ */
+void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window);
 
 /* Free the queues and any job left in them. */
 void sched_release(struct sched *s);
