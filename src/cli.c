@@ -36,8 +36,20 @@ enum opt_id {
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
-_Static_assert(O_END <= 64, "opt_id must fit a uint64_t bit set");
-#define BIT(id) ((uint64_t)1 << (id))
+struct optset {
+	uint64_t w[4];
+};
+_Static_assert(O_END <= 4 * 64, "opt_id must fit struct optset");
+
+static int has(const struct optset *s, enum opt_id id)
+{
+	return (s->w[id / 64] >> (id % 64)) & 1;
+}
+
+static void add(struct optset *s, enum opt_id id)
+{
+	s->w[id / 64] |= (uint64_t)1 << (id % 64);
+}
 
 struct optdef {
 	const char *lng;        /* long name without "--", NULL if none */
@@ -471,12 +483,12 @@ static const struct {
 };
 
 /* Checks that need the whole command line; SEEN has a bit per option. */
-static void validate(struct opts *o, uint64_t seen)
+static void validate(struct opts *o, const struct optset *seen)
 {
 	for (size_t i = 0; i < NELEM(conflicts); i++)
-		if ((seen & BIT(conflicts[i].a)) && (seen & BIT(conflicts[i].b)))
+		if (has(seen, conflicts[i].a) && has(seen, conflicts[i].b))
 			die(EXIT_USAGE, "%s", conflicts[i].msg);
-	if ((seen & BIT(O_BURST)) && !(seen & BIT(O_RATE)))
+	if (has(seen, O_BURST) && !has(seen, O_RATE))
 		die(EXIT_USAGE, "--burst needs --rate");
 	if (!o->burst)
 		o->burst = 1;
@@ -499,16 +511,16 @@ static void validate(struct opts *o, uint64_t seen)
 }
 
 /* GNU parallel takes each -a FILE as one more input source. */
-static void once(const struct optdef *d, uint64_t seen)
+static void once(const struct optdef *d, const struct optset *seen)
 {
-	if (d->id == O_ARG_FILE && (seen & BIT(O_ARG_FILE)))
+	if (d->id == O_ARG_FILE && has(seen, O_ARG_FILE))
 		die(EXIT_USAGE, "--arg-file given twice: several input sources "
 		    "are not supported yet");
 }
 
 /* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */
 static void parse_option(struct opts *o, int argc, char **argv, int *i,
-			 uint64_t *seen)
+			 struct optset *seen)
 {
 	const char *a = argv[*i];
 
@@ -534,9 +546,9 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		} else if (eq) {
 			die(EXIT_USAGE, "%s takes no value", name);
 		}
-		once(d, *seen);
+		once(d, seen);
 		apply(o, d, name, v);
-		*seen |= BIT(d->id);
+		add(seen, d->id);
 		return;
 	}
 	/* A cluster of short options: -kj4, -j 4, -0k. */
@@ -549,8 +561,8 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		if (*p == 's' && p[1] >= '0' && p[1] <= '9')
 			shell_number(p + 1);
 		snprintf(name, sizeof name, "-%c", *p);
-		once(d, *seen);
-		*seen |= BIT(d->id);
+		once(d, seen);
+		add(seen, d->id);
 		if (d->arg) {
 			const char *v;
 
@@ -569,7 +581,7 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 
 void cli_parse(struct opts *o, int argc, char **argv)
 {
-	uint64_t seen = 0;
+	struct optset seen = { { 0 } };
 	int i;
 
 	memset(o, 0, sizeof *o);
@@ -592,5 +604,5 @@ void cli_parse(struct opts *o, int argc, char **argv)
 		parse_option(o, argc, argv, &i, &seen);
 	}
 	cliwords_split(o, argc, argv, i);
-	validate(o, seen);
+	validate(o, &seen);
 }
