@@ -1,0 +1,176 @@
+/*
+ * clivalues.c - the value parsers of cli.c's options (see clivalues.h).
+ *
+ * Each one checks one option's value and exits 2 with a message that names
+ * the option as the user typed it; none of them keeps any state.
+ */
+#include "clivalues.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "util.h"
+
+long long num_arg(const char *name, const char *v, long long min,
+			 long long max)
+{
+	const char *errstr;
+	long long n = parse_num(v, min, max, &errstr);
+
+	if (errstr) {
+		if (strcmp(errstr, "too small") == 0)
+			die(EXIT_USAGE, "%s %s: must be at least %lld", name, v, min);
+		if (strcmp(errstr, "too large") == 0)
+			die(EXIT_USAGE, "%s %s: must be at most %lld", name, v, max);
+		die(EXIT_USAGE, "%s '%s': not a whole number", name, v);
+	}
+	return n;
+}
+
+int64_t dur_arg(const char *name, const char *v, int allow_zero)
+{
+	int64_t ns;
+	const char *why = parse_duration(v, &ns);
+
+	if (why)
+		die(EXIT_USAGE, "%s '%s': %s", name, v, why);
+	if (!allow_zero && ns == 0)
+		die(EXIT_USAGE, "%s '%s': must be more than 0", name, v);
+	return ns;
+}
+/* "64M", "1G", "512K", "1000" (bytes). */
+size_t size_arg(const char *name, const char *v)
+{
+	char *end;
+	unsigned long long n;
+	unsigned long long mul = 1;
+
+	if (!(*v >= '0' && *v <= '9'))
+		die(EXIT_USAGE, "%s '%s': not a size (try 64M)", name, v);
+	n = strtoull(v, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': mul = 1ULL << 10; end++; break;
+	case 'm': case 'M': mul = 1ULL << 20; end++; break;
+	case 'g': case 'G': mul = 1ULL << 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += *end == 'i' && end[1] == 'B' ? 2 : 1;
+	if (*end || n == 0 || n > (1ULL << 50) / mul)
+		die(EXIT_USAGE, "%s '%s': not a size (try 64M)", name, v);
+	return (size_t)(n * mul);
+}
+
+int delim_arg(const char *name, const char *v)
+{
+	if (v[0] && !v[1])
+		return (unsigned char)v[0];
+	if (v[0] == '\\' && v[2] == '\0') {
+		switch (v[1]) {
+		case 'n': return '\n';
+		case 't': return '\t';
+		case '0': return '\0';
+		case '\\': return '\\';
+		}
+	}
+	die(EXIT_USAGE, "%s '%s': must be one character, \\n, \\t, \\0 or \\\\",
+	    name, v);
+}
+
+void halt_arg(struct opts *o, const char *name, const char *v)
+{
+	const char *rest;
+
+	/* GNU parallel's older forms, which its --halt still takes too. */
+	if (strcmp(v, "0") == 0 || strcmp(v, "never") == 0) {
+		o->halt = HALT_NEVER;
+		o->halt_fail = 0;
+		return;
+	}
+	if (strcmp(v, "1") == 0)
+		v = "soon,fail=1";
+	else if (strcmp(v, "2") == 0)
+		v = "now,fail=1";
+
+	if (strncmp(v, "soon,fail=", 10) == 0) {
+		o->halt = HALT_SOON;
+		rest = v + 10;
+	} else if (strncmp(v, "now,fail=", 9) == 0) {
+		o->halt = HALT_NOW;
+		rest = v + 9;
+	} else {
+		die(EXIT_USAGE, "%s '%s': must be soon,fail=N or now,fail=N "
+		    "(or 0, 1, 2)", name, v);
+	}
+	o->halt_fail = (int)num_arg(name, rest, 1, 1000000000);
+}
+
+#define JOBS_MAX 4096
+
+/*
+ * Open files a running job holds in fanout, and what fanout needs besides:
+ * the figures spawn_reserve_fds() raises the soft limit by.
+ */
+#define FDS_PER_JOB 6
+#define FDS_BASE 64
+
+/*
+ * -j 0, GNU parallel's "as many as possible": as many jobs as the hard
+ * limit on open files leaves room for, at most JOBS_MAX.
+ */
+static int jobs_most(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY)
+		return JOBS_MAX;
+	if (rl.rlim_max < FDS_BASE + FDS_PER_JOB)
+		return 1;
+	n = (rl.rlim_max - FDS_BASE) / FDS_PER_JOB;
+	return n < JOBS_MAX ? (int)n : JOBS_MAX;
+}
+
+void jobs_arg(struct opts *o, const char *name, const char *v)
+{
+	size_t n = strlen(v);
+	long long k;
+
+	if (v[0] == '+' || v[0] == '-') {
+		/* GNU parallel's +N and -N: the CPUs plus or minus N. */
+		const char *errstr;
+
+		k = parse_num(v + 1, 0, JOBS_MAX, &errstr);
+		if (errstr)
+			die(EXIT_USAGE, "%s '%s': must be N, N%%, +N or -N, "
+			    "N up to %d", name, v, JOBS_MAX);
+		k = v[0] == '+' ? cli_ncpus() + k : cli_ncpus() - k;
+		o->jobs = k < 1 ? 1 : k > JOBS_MAX ? JOBS_MAX : (int)k;
+		return;
+	}
+	if (n > 1 && v[n - 1] == '%') {
+		char num[32];
+
+		if (n >= sizeof num)
+			die(EXIT_USAGE, "%s '%s': not a whole number", name, v);
+		memcpy(num, v, n - 1);
+		num[n - 1] = '\0';
+		k = num_arg(name, num, 1, 100000);
+		o->jobs = (int)(cli_ncpus() * k / 100);
+		if (o->jobs < 1)
+			o->jobs = 1;
+		return;
+	}
+	k = num_arg(name, v, 0, JOBS_MAX);
+	o->jobs = k == 0 ? jobs_most() : (int)k;
+}
+
+/* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
+void delay_arg(struct opts *o, const char *name, const char *v)
+{
+	int64_t ns = dur_arg(name, v, 1);
+
+	o->rate = ns > 0;
+	o->rate_count = 1;
+	o->rate_per_ns = ns;
+}

@@ -1,0 +1,39 @@
+/*
+ * clivalues.h - the value parsers of cli.c's options.
+ *
+ * Only cli.c includes this. NAME is the option as the user typed it ("-j",
+ * "--timeout"); a bad value ends fanout with "fanout: NAME 'VALUE': what is
+ * wrong" and exit status 2. The names are short because they read as the
+ * verbs of cli.c's apply(), one per line.
+ */
+#ifndef FANOUT_CLIVALUES_H
+#define FANOUT_CLIVALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* A whole number in [MIN, MAX]. */
+long long num_arg(const char *name, const char *v, long long min,
+		  long long max);
+
+/* A duration ("1.5s", "200ms") in ns; 0 only if ALLOW_ZERO. */
+int64_t dur_arg(const char *name, const char *v, int allow_zero);
+
+/* A size in bytes: "64M", "1G", "512K", "1000". */
+size_t size_arg(const char *name, const char *v);
+
+/* One record separator byte: one character, \n, \t, \0 or \\. */
+int delim_arg(const char *name, const char *v);
+
+/* --halt: soon,fail=N or now,fail=N, or GNU parallel's 0, 1, 2. */
+void halt_arg(struct opts *o, const char *name, const char *v);
+
+/* -j: N, N%, +N, -N (of the CPUs), 0 for as many as the fd limit allows. */
+void jobs_arg(struct opts *o, const char *name, const char *v);
+
+/* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
+void delay_arg(struct opts *o, const char *name, const char *v);
+
+#endif
