@@ -49,6 +49,13 @@ void spawn_setup(void)
 		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
 			sigaddset(&ignored, sig);
 	}
+	/*
+	 * Past `ulimit -f`, a write raises SIGXFSZ, whose default kills
+	 * fanout with no word; ignored, the write fails with EFBIG and is
+	 * reported as a full disk is. The jobs get the default back.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	sigaddset(&ignored, SIGXFSZ);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0)
 		die(EXIT_FATAL, "cannot open '/dev/null': %s", strerror(errno));
