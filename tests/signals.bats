@@ -75,14 +75,22 @@ start_fanout() {
 }
 
 @test "SIGTSTP stops the jobs with fanout; SIGCONT resumes them" {
-	start_fanout -u sh -c 'echo start; sleep 1; echo end' ::: x
+	# A duration no other process on the machine uses (a shared, loaded
+	# machine runs plenty of `sleep 1`).
+	start_fanout -u sh -c 'echo start; sleep 2.417; echo end' ::: x
 	wait_for_lines out 1
 	kill -TSTP "$pid"
-	sleep 0.5
-	job=$(pgrep -f 'sleep 1$' | head -1)
+	job= st= own=
+	for ((i = 0; i < 200; i++)); do
+		job=$(pgrep -f '^sleep 2\.417$' | head -1)
+		[ -n "$job" ] && st=$(ps -o stat= -p "$job" | cut -c1)
+		own=$(ps -o stat= -p "$pid" | cut -c1)
+		[ "$st" = T ] && [ "$own" = T ] && break
+		sleep 0.05
+	done
 	[ -n "$job" ]
-	[ "$(ps -o stat= -p "$job" | cut -c1)" = T ]
-	[ "$(ps -o stat= -p "$pid" | cut -c1)" = T ]
+	[ "$st" = T ]
+	[ "$own" = T ]
 	kill -CONT "$pid"
 	status=0
 	wait "$pid" || status=$?
