@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cost.h"
 #include "job.h"
 
 /* One finished (or failed to start) attempt of a job. */
@@ -37,6 +38,7 @@ struct attempt {
 	bool cancelled;                 /* ended by a cancel of the run */
 	bool will_retry;                /* another attempt follows */
 	uint64_t bytes_out, bytes_err;
+	struct cost cost;               /* CPU, memory, switches (cost.h) */
 	const char *cmdline;            /* shell-quoted command, or NULL */
 	const char *breaker;            /* breaker state after it, or NULL */
 };

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -251,6 +252,8 @@ enum exec_wait exec_wait(struct exec *x)
 void exec_reap(struct exec *x)
 {
 	struct attempt *a = x->a;
+	struct rusage ru;
+	pid_t r;
 	int st = 0;
 
 	for (int k = 0; k <= PIDFD; k++)
@@ -263,8 +266,11 @@ void exec_reap(struct exec *x)
 	 * group, so this cannot hit an unrelated process.
 	 */
 	kill(-a->pid, SIGKILL);
-	while (waitpid(a->pid, &st, 0) < 0 && errno == EINTR)
+	/* wait4, not waitpid: what the job cost comes with it (cost.h). */
+	while ((r = wait4(a->pid, &st, 0, &ru)) < 0 && errno == EINTR)
 		;
+	if (r > 0)
+		cost_from_rusage(&a->cost, &ru);
 	guard_set(x->slot, 0);
 	a->end_ns = now_ns();
 	if (WIFEXITED(st)) {

@@ -233,6 +233,23 @@ static void sb_bool(struct sbuf *b, const char *key, bool v)
 	sb_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
 }
 
+/* What the attempt cost (cost.h); null for one that never started. */
+static void sb_cost(struct sbuf *b, const struct cost *c)
+{
+	if (!c->known) {
+		sb_printf(b, ",\"cpu_user\":null,\"cpu_system\":null,"
+			  "\"max_rss_bytes\":null,\"ctxsw_voluntary\":null,"
+			  "\"ctxsw_involuntary\":null");
+		return;
+	}
+	sb_secs(b, "cpu_user", c->user_ns);
+	sb_secs(b, "cpu_system", c->sys_ns);
+	sb_printf(b, ",\"max_rss_bytes\":%llu,\"ctxsw_voluntary\":%llu,"
+		  "\"ctxsw_involuntary\":%llu",
+		  (unsigned long long)c->maxrss_kib * 1024,
+		  (unsigned long long)c->vcsw, (unsigned long long)c->ivcsw);
+}
+
 void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 {
 	struct sbuf b = { NULL, 0, 0 };
@@ -266,6 +283,7 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 	sb_printf(&b, ",\"bytes_out\":%llu,\"bytes_err\":%llu",
 		  (unsigned long long)a->bytes_out,
 		  (unsigned long long)a->bytes_err);
+	sb_cost(&b, &a->cost);
 	sb_put(&b, ",\"breaker\":", 11);
 	if (a->breaker)
 		sb_quote(&b, a->breaker, strlen(a->breaker));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cost.h"
 #include "gate.h"
 #include "joblog.h"
 #include "jsonlog.h"
@@ -28,6 +29,7 @@ static bool want_stats, want_cmdline;
 static struct {
 	pthread_mutex_t mu;
 	struct stats_hist runtime;      /* attempts that started */
+	struct costsum cost;            /* what they cost */
 	uint64_t attempts;
 	bool use_breaker;               /* the gate has a breaker */
 	bool breaker_open;              /* not closed, last we looked */
@@ -63,11 +65,13 @@ void report_init(const struct report_conf *c)
 	joblog = c->joblog;
 	gate = c->gate;
 	want_stats = c->stats;
-	want_cmdline = c->joblog != NULL || c->json_log != NULL;
+	/* --stats names the costliest jobs by their command. */
+	want_cmdline = c->joblog != NULL || c->json_log != NULL || c->stats;
 	json = c->json_log ? jsonlog_open(c->json_log) : NULL;
 	gate_snapshot(gate, &g);
 	ST.use_breaker = g.use_breaker;
 	stats_hist_init(&ST.runtime);
+	costsum_init(&ST.cost);
 	ST.attempts = 0;
 	ST.breaker_open = false;
 	ST.breaker_open_ns = 0;
@@ -89,8 +93,54 @@ void report_attempt(const struct attempt *a)
 	ST.attempts++;
 	if (!a->not_started)
 		stats_hist_add(&ST.runtime, a->end_ns - a->start_ns);
+	if (want_stats)
+		costsum_add(&ST.cost, a->job->seq, a->job->attempt + 1,
+			    &a->cost, a->bytes_out, a->bytes_err, a->cmdline);
 	breaker_seen(open, a->end_ns);
 	pthread_mutex_unlock(&ST.mu);
+}
+
+/* One line of a top list: job, its cost, its command. */
+static void print_top(const char *what, int rank, const struct cost_top *t)
+{
+	char cpu[32], rss[32], out[32], att[32] = "";
+
+	if (t->attempt > 1)
+		snprintf(att, sizeof att, " (attempt %d)", t->attempt);
+	warnx("stats: top %s %d: job %llu%s: %s CPU, %s peak RSS, %s out: %s",
+	      what, rank, (unsigned long long)t->seq, att,
+	      stats_fmt_duration(cpu, sizeof cpu, cost_cpu_ns(&t->cost)),
+	      cost_fmt_kib(rss, sizeof rss, t->cost.maxrss_kib),
+	      cost_fmt_bytes(out, sizeof out, t->bytes_out),
+	      t->cmdline ? t->cmdline : "?");
+}
+
+/* --stats: what the jobs cost (under ST.mu). */
+static void print_cost(const struct costsum *s)
+{
+	char d[6][32];
+
+	warnx("stats: cost: CPU %s user, %s system; %llu voluntary, "
+	      "%llu involuntary context switches; output %s stdout, %s stderr",
+	      stats_fmt_duration(d[0], sizeof d[0], s->user_ns),
+	      stats_fmt_duration(d[1], sizeof d[1], s->sys_ns),
+	      (unsigned long long)s->vcsw, (unsigned long long)s->ivcsw,
+	      cost_fmt_bytes(d[2], sizeof d[2], s->bytes_out),
+	      cost_fmt_bytes(d[3], sizeof d[3], s->bytes_err));
+	if (!s->n)
+		return;
+	warnx("stats: job CPU p50 %s, p90 %s, max %s; "
+	      "peak RSS p50 %s, p90 %s, max %s",
+	      stats_fmt_duration(d[0], sizeof d[0], costsum_cpu_quantile(s, .5)),
+	      stats_fmt_duration(d[1], sizeof d[1], costsum_cpu_quantile(s, .9)),
+	      stats_fmt_duration(d[2], sizeof d[2], costsum_cpu_quantile(s, 1)),
+	      cost_fmt_kib(d[3], sizeof d[3], costsum_rss_quantile(s, .5)),
+	      cost_fmt_kib(d[4], sizeof d[4], costsum_rss_quantile(s, .9)),
+	      cost_fmt_kib(d[5], sizeof d[5], costsum_rss_quantile(s, 1)));
+	for (int i = 0; i < s->nby_cpu; i++)
+		print_top("CPU", i + 1, &s->by_cpu[i]);
+	for (int i = 0; i < s->nby_rss; i++)
+		print_top("memory", i + 1, &s->by_rss[i]);
 }
 
 /* --stats: the closing summary on stderr. */
@@ -135,6 +185,7 @@ static void print_stats(void)
 	      stats_fmt_duration(d[0], sizeof d[0], g.rate_wait_ns),
 	      stats_fmt_duration(d[1], sizeof d[1], ST.breaker_open_ns),
 	      (unsigned long long)g.trips);
+	print_cost(&ST.cost);
 	pthread_mutex_unlock(&ST.mu);
 }
 
@@ -142,6 +193,7 @@ void report_finish(void)
 {
 	if (want_stats)
 		print_stats();
+	costsum_release(&ST.cost);
 	joblog_close(joblog);
 	joblog = NULL;
 	jsonlog_close(json);

@@ -35,8 +35,9 @@ exec(sys.argv[2])
 assert len(recs) == 2, recs
 keys = {"seq", "attempt", "slot", "queued", "started", "ended", "wait",
         "runtime", "exit_code", "signal", "ok", "timed_out", "cancelled",
-        "will_retry", "not_started", "bytes_out", "bytes_err", "breaker",
-        "command"}
+        "will_retry", "not_started", "bytes_out", "bytes_err", "cpu_user",
+        "cpu_system", "max_rss_bytes", "ctxsw_voluntary", "ctxsw_involuntary",
+        "breaker", "command"}
 by = {r["seq"]: r for r in recs}
 for r in recs:
     assert set(r) == keys, set(r) ^ keys
