@@ -40,7 +40,7 @@ ALL_LDFLAGS = $(FANOUT_LDFLAGS) $(LDFLAGS)
 BATS ?= bats
 BATS_JOBS ?= 1
 
-.PHONY: all check unit bats install uninstall clean asan tsan lint-man FRC
+.PHONY: all check unit bats install uninstall clean asan tsan fuzz lint-man FRC
 
 all: fanout
 
@@ -75,6 +75,49 @@ asan:
 tsan:
 	$(MAKE) O=build-tsan SANITIZE=thread check
 
+# Fuzz targets (clang's libFuzzer with ASan+UBSan): each runs FUZZ_SECONDS
+# on a scratch copy of its checked-in seed corpus, and links only the
+# modules it fuzzes, listed per target.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_O = build-fuzz
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SAN = address,undefined
+FUZZ_TARGETS = template options records joblog
+FUZZ_template = template shlex shquote strbuf job util
+FUZZ_options = cli cliwords ratelimit util
+FUZZ_records = input batch job strbuf util
+FUZZ_joblog = resume seqset util
+fuzz_objs = $(patsubst %,$(FUZZ_O)/%.o,$(FUZZ_$(1)))
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
+	@st=0; for t in $(FUZZ_TARGETS); do \
+		rm -rf $(FUZZ_O)/corpus-$$t; mkdir -p $(FUZZ_O)/corpus-$$t; \
+		cp tests/fuzz/corpus/$$t/* $(FUZZ_O)/corpus-$$t/; \
+		if ./$(FUZZ_O)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=4096 -timeout=10 -rss_limit_mb=1024 \
+			$(FUZZ_O)/corpus-$$t >$(FUZZ_O)/fuzz_$$t.log 2>&1; then \
+			echo "ok - fuzz $$t ($(FUZZ_SECONDS)s, $$(grep -o 'Done [0-9]* runs' $(FUZZ_O)/fuzz_$$t.log))"; \
+		else \
+			tail -n 40 $(FUZZ_O)/fuzz_$$t.log; \
+			echo "not ok - fuzz $$t (see $(FUZZ_O)/fuzz_$$t.log)"; st=1; \
+		fi; \
+	done; exit $$st
+
+.PRECIOUS: $(FUZZ_O)/%.o
+$(FUZZ_O)/%.o: src/%.c | $(FUZZ_O)
+	$(FUZZ_CC) $(FANOUT_CFLAGS) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $$(call fuzz_objs,$$*) | $(FUZZ_O)
+	$(FUZZ_CC) $(FANOUT_CFLAGS) $(FUZZ_FLAGS) -Isrc \
+		-fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< \
+		$(call fuzz_objs,$*) $(FANOUT_LDLIBS)
+
+$(FUZZ_O):
+	mkdir -p $(FUZZ_O)
+
 lint-man:
 	mandoc -Tlint -W warning man/fanout.1
 
@@ -95,6 +138,6 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/fanout.fish
 
 clean:
-	rm -rf build build-asan build-tsan fanout
+	rm -rf build build-asan build-tsan build-fuzz fanout
 
 -include $(OBJS:.o=.d) $(UNITS:=.d)

@@ -219,7 +219,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_DRY_RUN: o->dry_run = true; break;
 	case O_GROUP: break;            /* the default; conflicts checked later */
 	case O_HALT: halt_arg(o, name, v); break;
-	case O_HELP: help(); exit(EXIT_OK);
+	case O_HELP: help(); fanout_exit(EXIT_OK);
 	case O_REPL:
 		if (!*v)
 			die(EXIT_USAGE, "%s: must not be empty", name);
@@ -254,7 +254,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_TIMEOUT: o->timeout_ns = dur_arg(name, v, 0); break;
 	case O_UNGROUP: o->out = OUT_UNGROUP; break;
 	case O_VERBOSE: o->verbose = true; break;
-	case O_VERSION: printf("fanout %s\n", FANOUT_VERSION); exit(EXIT_OK);
+	case O_VERSION: printf("fanout %s\n", FANOUT_VERSION); fanout_exit(EXIT_OK);
 	case O_END: break;
 	}
 }

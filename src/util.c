@@ -57,6 +57,20 @@ vmsg(const char *fmt, va_list ap, const char *tail)
 	(void)write_std(STDERR_FILENO, buf, n);
 }
 
+/* exit() unless a harness asked otherwise (see set_exit_routine()). */
+static void (*exit_routine)(int) = exit;
+
+void set_exit_routine(void (*fn)(int status))
+{
+	exit_routine = fn ? fn : exit;
+}
+
+void fanout_exit(int status)
+{
+	exit_routine(status);
+	abort();        /* a routine that returns breaks _Noreturn */
+}
+
 void die(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -64,7 +78,7 @@ void die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap, NULL);
 	va_end(ap);
-	exit(status);
+	fanout_exit(status);
 }
 
 void warnx(const char *fmt, ...)

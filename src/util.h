@@ -33,6 +33,14 @@ enum {
 _Noreturn void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * End fanout with STATUS: exit(), or the routine set_exit_routine() gave,
+ * which must not return (a fuzz harness longjmps back to its loop, so that
+ * the option parser's refusals can be fuzzed in one process).
+ */
+_Noreturn void fanout_exit(int status);
+void set_exit_routine(void (*fn)(int status));
+
 /* Print "fanout: MSG" on stderr. */
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
