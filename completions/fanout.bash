@@ -8,7 +8,7 @@ _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
 	--breaker-cooldown --buffer-size --burst --delay --delimiter --dry-run
 	--dryrun --eta --group --halt --halt-on-error --help --jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --max-args
-	--max-procs --no-run-if-empty --null --progress --rate --resume
+	--max-procs --no-run-if-empty --null --progress --quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --shell --stats --tag --timeout
 	--ungroup --verbose --version
 	-0 -a -d -h -I -j -k -L -n -P -r -s -t -u -v -V'

@@ -88,6 +88,7 @@ complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL,
 complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'
 complete -c fanout -n __fanout_in_options -l bar -d 'Show a progress line (same as --progress)'
 complete -c fanout -n __fanout_in_options -l eta -d 'Show a progress line (same as --progress)'
+complete -c fanout -n __fanout_in_options -l quiet-failures -d 'Do not name each failed job on stderr'
 complete -c fanout -n __fanout_in_options -l rate -x -d 'At most N starts per UNIT: 10/s, 600/m, 5/100ms'
 complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs the log has as done'
 complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, but run failed jobs again'

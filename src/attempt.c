@@ -22,6 +22,7 @@
 #include "exec.h"
 #include "fanin.h"
 #include "gate.h"
+#include "jobfail.h"
 #include "report.h"
 #include "runstate.h"
 #include "scheduler.h"
@@ -251,8 +252,36 @@ static void count(struct attempt_worker *w, struct attempt *a)
 }
 
 /*
- * Account for finished attempt A of job J: the gate, the counters, the
- * reports, --halt. True if the job is to run again.
+ * One line on stderr that names failed attempt A, the job's last, with its
+ * command ARGV as --dry-run shows it. (One that could not start has had its
+ * line from report_unrunnable().)
+ */
+static void name_failure(struct attempt_worker *w, const struct attempt *a,
+			 char **argv)
+{
+	const struct attempt_conf *c = w->c;
+	const struct job *j = a->job;
+	char *own = a->cmdline ? NULL
+		    : tmpl_describe(c->tmpl, argv, j->recs, j->nrec, j->seq,
+				    (unsigned)w->slot + 1);
+	struct jobfail f = {
+		.seq = j->seq, .pid = a->pid,
+		.cmd = a->cmdline ? a->cmdline : own,
+		.exit_code = a->exit_code, .signal = a->signal,
+		.timeout_ns = a->timed_out ? c->exec->timeout_ns : 0,
+		.attempts = j->attempt + 1,
+	};
+	struct strbuf sb = STRBUF_INIT;
+
+	jobfail_format(&sb, &f);
+	warnx("%s", sb.buf);
+	strbuf_release(&sb);
+	free(own);
+}
+
+/*
+ * Account for finished attempt A of job J, counted and its output handed
+ * on: the gate, the reports, --halt. True if the job is to run again.
  */
 static bool account(struct attempt_worker *w, struct job *j,
 		    struct attempt *a, bool probe)
@@ -262,13 +291,6 @@ static bool account(struct attempt_worker *w, struct job *j,
 
 	/* Every attempt counts, started or not: 126/127 are failures too. */
 	gate_result(c->gate, ok, probe);
-	if (a->timed_out) {
-		char d[32];
-
-		warnx("job %llu timed out after %s", (unsigned long long)j->seq,
-		      fmt_seconds(c->exec->timeout_ns, d, sizeof d));
-	}
-	count(w, a);
 	if (c->breaker) {
 		struct gate_snap g;
 
@@ -330,13 +352,24 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		w->jo = begin_output(w, j, false);
 	}
 	free(own);
-	if (account(w, j, &a, probe)) {
+	count(w, &a);
+	if (a.will_retry) {
 		fanin_discard(c->fanin, w->jo);
+	} else {
+		fanin_end(c->fanin, w->jo);
+		/*
+		 * After its output (where that is written at once, not under
+		 * -k), before what the gate and --halt say about it.
+		 */
+		if (!attempt_ok(&a) && !a.cancelled && !a.not_started &&
+		    !c->quiet_failures)
+			name_failure(w, &a, argv);
+	}
+	if (account(w, j, &a, probe)) {
 		free(cmdline);
 		sched_retry(c->sched, j);
 		return;
 	}
-	fanin_end(c->fanin, w->jo);
 	free(cmdline);
 done:
 	sched_done(c->sched);

@@ -68,6 +68,7 @@ struct attempt_conf {
 	struct gate *gate;
 	const struct exec_conf *exec;   /* timeout, grace, capture, cancel fd */
 	bool dry_run, verbose, tag;
+	bool quiet_failures;            /* do not name each failed job */
 	bool breaker;                   /* the gate has a breaker: log its state */
 	int retries;
 	int64_t retry_delay_ns;         /* 0: one second */

@@ -31,7 +31,7 @@ enum opt_id {
 	O_BATCH = 1, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN, O_BUFFER_SIZE,
 	O_BURST, O_ARG_FILE, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_RATE, O_RESUME,
+	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHELL, O_STATS, O_TAG,
 	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
 };
@@ -87,6 +87,7 @@ static const struct optdef optdefs[] = {
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
 	{ "progress", 0, O_PROGRESS, NULL, "progress line with ETA on stderr (a tty)" },
+	{ "quiet-failures", 0, O_QUIET_FAILURES, NULL, "do not name each failed job on stderr" },
 	{ "rate", 0, O_RATE, "N/UNIT", "at most N starts per UNIT: 10/s, 600/m, 5/100ms" },
 	{ "resume", 0, O_RESUME, NULL, "with --joblog, skip jobs the log has as done" },
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
@@ -236,6 +237,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
 	case O_NULL: o->delim = '\0'; break;
 	case O_PROGRESS: o->progress = true; break;
+	case O_QUIET_FAILURES: o->quiet_failures = true; break;
 	case O_RATE: {
 		const char *why = rl_parse(v, &o->rate_count, &o->rate_per_ns);
 

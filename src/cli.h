@@ -61,6 +61,7 @@ struct opts {
 	const char *json_log;
 	bool resume, resume_failed;
 	bool progress, stats, dry_run, verbose;
+	bool quiet_failures;            /* no line naming each failed job */
 };
 
 /* Fill O from ARGV, or exit 2 with a message; exits 0 for --help/--version. */

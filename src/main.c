@@ -215,6 +215,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.sched = &r->sched, .fanin = &r->fanin, .gate = &r->gate,
 		.exec = &r->exec,
 		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
+		.quiet_failures = o->quiet_failures,
 		.breaker = o->breaker > 0,
 		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,
 		.halt_fail = o->halt != HALT_NEVER ? o->halt_fail : 0,

@@ -108,7 +108,7 @@ within_bucket() {
 }
 
 @test "--breaker opens on a run of failures and closes after a good probe" {
-	run bash -c "seq 12 | '$FANOUT' -j1 --breaker 3 --breaker-cooldown 300ms sh -c '[ \$0 -gt 4 ]' 2>err; cat err"
+	run bash -c "seq 12 | '$FANOUT' -j1 --quiet-failures --breaker 3 --breaker-cooldown 300ms sh -c '[ \$0 -gt 4 ]' 2>err; cat err"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "fanout: breaker open after 3 failed jobs in a row; next try in 0.3s" ]
 	[ "${lines[1]}" = "fanout: breaker half-open: starting one probe job" ]
@@ -161,7 +161,7 @@ within_bucket() {
 }
 
 @test "--halt soon,fail=2: nothing new after two failures, running jobs finish" {
-	run bash -c "seq 10 | '$FANOUT' -j1 --halt soon,fail=2 sh -c 'echo \$0; exit 1'"
+	run bash -c "seq 10 | '$FANOUT' -j1 --quiet-failures --halt soon,fail=2 sh -c 'echo \$0; exit 1'"
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = 1 ]
 	[ "${lines[1]}" = 2 ]

@@ -204,6 +204,24 @@ sub check_stream {
 	return @bad;
 }
 
+# fanout's line for each failed job ("fanout: job 3 [pid 4242]: 'cmd'
+# exited with status 2"), whole, once per job, wherever it lies in stderr
+# (after a job's last line that had no newline, too): the statuses go into
+# %named, and stderr without those lines is returned, with what is wrong.
+our %named;
+sub named_failures {
+	my ($err, $n) = @_;
+	my @bad;
+	%named = ();
+	while ($err =~ s/fanout: job (\d+) \[pid \d+\]: '[^'\n]*(?:'[^'\n]*)*' exited with status (\d+)(?: after \d+ attempts)?\n//) {
+		push @bad, "job $1 named twice on stderr" if exists $named{$1};
+		$named{$1} = $2;
+	}
+	push @bad, "a fanout line that is not a whole failure line: " .
+		where($err, $-[0]) if $err =~ /fanout:/;
+	return ($err, @bad);
+}
+
 sub check {
 	my ($seed, $max, $modes, $n, $outf, $errf, $status) = @_;
 	my (@e0, @e1);
@@ -216,8 +234,17 @@ sub check {
 		$e1[$id] = shown($st[1], $id, $line, $tag);
 		$fails++ if $st[2];
 	}
+	my ($err, @named) = named_failures(slurp($errf), $n);
 	my @bad = (check_stream('stdout', slurp($outf), \@e0, $modes, $n),
-		   check_stream('stderr', slurp($errf), \@e1, $modes, $n));
+		   check_stream('stderr', $err, \@e1, $modes, $n), @named);
+	for my $id (1 .. $n) {
+		my $code = (job($seed, $max, $modes, $id))[2];
+		my $said = $named{$id};
+		next if (!$code && !defined $said) || (defined $said && $said == $code);
+		push @bad, "job $id exits $code: " . (defined $said ?
+			"named as exiting $said" : "not named on stderr");
+		last if @bad > 5;
+	}
 	my $want = $fails ? 1 : 0;
 	push @bad, "exit status $status, want $want ($fails jobs fail)" if $status != $want;
 	print STDERR "$_\n" for @bad;

@@ -70,7 +70,7 @@ EOF
 		esac' ::: 1 2 3 2>err"
 	[ "$status" -eq 1 ]
 	[ "$output" = $'one\ntwo\nthree' ]
-	grep -q 'job 2 timed out' err
+	grep -q "^fanout: job 2 \\[pid [0-9]*\\]: 'sh -c .*' timed out after 0.5s$" err
 }
 
 @test "-k: the head job streams live instead of waiting for its end" {

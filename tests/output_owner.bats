@@ -56,5 +56,5 @@ not_mixed() {
 	"$FANOUT" -j2 --timeout 0.3 sh -c "case \$0 in 1) $BIG >&2; echo >&2;; *) sleep 7.31;; esac" \
 		::: 1 2 2>&1 >/dev/null | (sleep 3; cat) > err || true
 	not_mixed err
-	grep -aq '^fanout: job 2 timed out after 0.3s$' err
+	grep -aq "^fanout: job 2 \\[pid [0-9]*\\]: 'sh -c .*' timed out after 0.3s$" err
 }

@@ -13,7 +13,7 @@ elapsed_ms() {
 	run fanout --timeout 1 sleep ::: 401.5
 	ms=$(elapsed_ms "$t0")
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"fanout: job 1 timed out after 1s"* ]]
+	[[ "$output" == *"fanout: job 1 [pid "*"]: 'sleep 401.5' timed out after 1s"* ]]
 	[ "$ms" -ge 900 ]
 	[ "$ms" -lt 10000 ]
 	no_process 'sleep 401.5'
@@ -30,7 +30,7 @@ elapsed_ms() {
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 2 ]
 	[[ " ${lines[*]} " == *" before "* ]]
-	[[ "$output" == *"fanout: job 1 timed out after 0.5s"* ]]
+	[[ "$output" == *"fanout: job 1 [pid "*"]: 'sh -c 'echo before; sleep 402.5; echo after' x' timed out after 0.5s"* ]]
 }
 
 @test "SIGTERM goes to the whole process group" {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# habits2.bats - more of issue 12: each failed job named on stderr
+# (--quiet-failures for GNU parallel's silence), scripts without #!, a bad
+# #! interpreter, a terminal on stdin, and GNU parallel's options that
+# users type by habit.
+
+load helpers
+
+# nopid: fanout's lines with "[pid N]" for the pid, which changes each run.
+nopid() {
+	sed -E 's/^(fanout: job [0-9]+ \[pid )[0-9]+\]/\1N]/'
+}
+
+@test "each failed job is named once on stderr: exit status, signal, timeout" {
+	run fanout -k --timeout 1 sh -c '
+		case $1 in
+		ok) echo fine ;;
+		st) echo out; exit 3 ;;
+		sig) kill -9 $$ ;;
+		slow) sleep 813.5 ;;
+		esac' sh ::: ok st sig slow
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -v '^fanout:')" = $'fine\nout' ]
+	[ "$(printf '%s\n' "$output" | grep '^fanout:' | nopid | sort)" = "\
+fanout: job 2 [pid N]: 'sh -c '...' exited with status 3
+fanout: job 3 [pid N]: 'sh -c '...' killed by signal 9 (SIGKILL)
+fanout: job 4 [pid N]: 'sh -c '...' timed out after 1s" ]
+	no_process 'sleep 813.5'
+}
+
+@test "a failed job's line names its pid and comes after its output" {
+	run fanout sh -c 'echo "pid $$"; exit 2' ::: x
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = "fanout: job 1 [${lines[0]}]: 'sh -c 'echo \"pid \$\$\"; exit 2' x' exited with status 2" ]
+	# As the job log has it: the same job, the same command.
+	run fanout --joblog log false ::: a b
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "${lines[@]}" | nopid | sort)" = "\
+fanout: job 1 [pid N]: 'false a' exited with status 1
+fanout: job 2 [pid N]: 'false b' exited with status 1" ]
+	[ "$(cut -f9 log | tail -n +2 | sort | tr '\n' ,)" = "false a,false b," ]
+}
+
+@test "the command in the line is cut at its first line break and at 80 bytes" {
+	run fanout -s 'echo {} >/dev/null; exit 1' ::: "$(printf 'a\nb')"
+	[ "$(nopid <<<"$output")" = "fanout: job 1 [pid N]: 'echo 'a...' exited with status 1" ]
+	long=$(printf 'x%.0s' $(seq 100))
+	run fanout false "$long" ::: a
+	[ "$(nopid <<<"$output")" = "fanout: job 1 [pid N]: 'false ${long:0:74}...' exited with status 1" ]
+	# No COMMAND: the line is the command.
+	run bash -c "echo 'exit 7' | '$FANOUT'"
+	[ "$(nopid <<<"$output")" = "fanout: job 1 [pid N]: 'exit 7' exited with status 7" ]
+}
+
+@test "a retried job is named once, for its last attempt" {
+	run fanout --retries 2 --retry-delay 10ms false ::: a
+	[ "$status" -eq 1 ]
+	[ "$(nopid <<<"$output")" = "fanout: job 1 [pid N]: 'false a' exited with status 1 after 3 attempts" ]
+	# One that succeeds on a retry is not named at all.
+	run fanout --retries 1 --retry-delay 10ms sh -c '[ -e seen ] || { touch seen; exit 1; }' ::: a
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "--quiet-failures: as quiet as GNU parallel; the status and the log still tell" {
+	run fanout --quiet-failures --joblog log sh -c 'exit 4' ::: a
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$(tail -1 log | cut -f7)" = 4 ]
+	run fanout --quiet-failures=x true
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --quiet-failures takes no value" ]
+}
+
+@test "jobs ended by a cancel of the run are not named" {
+	"$FANOUT" -j2 sleep ::: 815.5 815.5 2>err &
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(pgrep -fc 'sleep 815.5')" -ge 2 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	[ -z "$(grep 'fanout: job' err)" ]
+	grep -q '^fanout: cancelled: ' err
+}
