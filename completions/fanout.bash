@@ -5,23 +5,24 @@
 # _filedir and _command_offset when they are loaded, and works without them.
 
 _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
-	--breaker-cooldown --buffer-size --burst --delay --delimiter --dry-run
-	--dryrun --eta --group --halt --halt-on-error --help --jobs --joblog
+	--breaker-cooldown --buffer-size --burst --colsep --delay --delimiter
+	--dry-run --dryrun --eta --group --halt --halt-on-error --header --help
+	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --max-args
 	--max-procs --no-run-if-empty --null --progress --quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --shell --stats --tag --timeout
 	--ungroup --verbose --version
-	-0 -a -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
+	-0 -a -C -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
 
 # Whether option $1 takes a value.
 _fanout_takes_value()
 {
 	case $1 in
 	--arg-file | --batch | --batch-timeout | --breaker | --breaker-cooldown | \
-	--buffer-size | --burst | --delay | --delimiter | --halt | \
-	--halt-on-error | --jobs | --joblog | --json-log | --kill-after | \
+	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
+	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
 	--max-args | --max-procs | --rate | --retries | --retry-delay | \
-	--timeout | -a | -n | -d | -I | -j | -L | -P)
+	--timeout | -a | -C | -n | -d | -I | -j | -L | -P)
 		return 0 ;;
 	esac
 	return 1
@@ -45,6 +46,9 @@ _fanout_value()
 	case $1 in
 	-a | --arg-file | --joblog | --json-log)
 		_fanout_files "$2"
+		;;
+	--header)
+		mapfile -t COMPREPLY < <(compgen -W ':' -- "$2")
 		;;
 	--halt | --halt-on-error)
 		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail=' -- "$2")

@@ -14,7 +14,8 @@ function __fanout_command_words
                 break
             case '--*=*'
             case --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
-                --buffer-size --burst --delay --delimiter --halt --halt-on-error \
+                --buffer-size --burst --colsep --delay --delimiter --halt \
+                --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --rate --retries --retry-delay --timeout
                 set -e words[1]
@@ -24,7 +25,7 @@ function __fanout_command_words
                 # a value; with nothing after it, the value is the next word.
                 set -l letters (string split '' -- (string sub -s 2 -- $w))
                 for k in (seq (count $letters))
-                    if contains -- $letters[$k] a n d I j L P
+                    if contains -- $letters[$k] a C n d I j L P
                         test $k -eq (count $letters); and set -e words[1]
                         break
                     end
@@ -64,6 +65,7 @@ complete -c fanout -n __fanout_in_options -l breaker -x -d 'Stop starting jobs a
 complete -c fanout -n __fanout_in_options -l breaker-cooldown -x -d 'Wait DUR before a probe job (default 30s)'
 complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Held output in memory, the rest in TMPDIR (16M)'
 complete -c fanout -n __fanout_in_options -l burst -x -d 'With --rate, up to B starts at once (default 1)'
+complete -c fanout -n __fanout_in_options -s C -l colsep -x -d 'Cut each record into columns {1} {2} ... at REGEX'
 complete -c fanout -n __fanout_in_options -l delay -x -d 'At least DUR between two job starts'
 complete -c fanout -n __fanout_in_options -s d -l delimiter -x -d 'Records end with the byte DELIM'
 complete -c fanout -n __fanout_in_options -l dry-run -d 'Print each command instead of running it'
@@ -71,6 +73,7 @@ complete -c fanout -n __fanout_in_options -l dryrun -d 'Print each command inste
 complete -c fanout -n __fanout_in_options -l group -d 'Each job'\''s output in one piece (the default)'
 complete -c fanout -n __fanout_in_options -l halt -x -a 'soon,fail= now,fail=' -d 'Stop after N failures: soon, or now (kill)'
 complete -c fanout -n __fanout_in_options -l halt-on-error -x -a 'soon,fail= now,fail= 0 1 2' -d 'Stop after N failures (same as --halt)'
+complete -c fanout -n __fanout_in_options -l header -x -a ':' -d 'The first record names the columns: {name}'
 complete -c fanout -n __fanout_in_options -s h -l help -d 'Show the help and exit'
 complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for the record'
 complete -c fanout -n __fanout_in_options -s j -l jobs -x -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most'

@@ -9,6 +9,7 @@
  */
 #include "batch.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -62,16 +63,19 @@ void batch_init(struct batch *b, const struct batch_conf *c)
 		b->c.max_records = 1;
 	strbuf_init(&b->data, 0);
 	b->max_record = min_size(
-		longest(c->line_max, k->line_base, k->line_byte, k->line_rec),
+		longest(c->line_max, add_sat(k->line_base, k->line_col),
+			k->line_byte, k->line_rec),
 		min_size(longest(c->arg_max, 0, k->arg_byte, k->arg_rec),
-			 longest(c->arg_max, k->join_base, k->join_byte,
-				 k->join_rec)));
+			 longest(c->arg_max, add_sat(k->join_base, k->join_col),
+				 k->join_byte, k->join_rec)));
 	restart(b);
 }
 
 void batch_release(struct batch *b)
 {
 	strbuf_release(&b->data);
+	free(b->ncols);
+	b->ncols = NULL;
 }
 
 size_t batch_max_record(const struct batch *b)
@@ -84,15 +88,43 @@ uint64_t batch_records(const struct batch *b)
 	return b->records;
 }
 
-/* Whether a record of LEN still fits the batch's command line. */
-static bool fits(const struct batch *b, size_t len)
+/* What a record of LEN with NCOL columns adds to the line and the join. */
+static void rec_cost(const struct batch *b, size_t len, size_t ncol,
+		     size_t *line, size_t *join)
 {
 	const struct batch_costs *k = &b->c.costs;
+	size_t n = ncol ? ncol : 1;
 
-	return add_sat(b->line, affine(k->line_byte, k->line_rec, len)) <=
-		       b->c.line_max &&
-	       add_sat(b->join, affine(k->join_byte, k->join_rec, len)) <=
-		       b->c.arg_max;
+	*line = add_sat(affine(k->line_byte, k->line_rec, len),
+			affine(k->line_col, 0, n));
+	*join = add_sat(affine(k->join_byte, k->join_rec, len),
+			affine(k->join_col, 0, n));
+}
+
+/* Whether a record of LEN and NCOL columns still fits the command line. */
+static bool fits(const struct batch *b, size_t len, size_t ncol)
+{
+	size_t line, join;
+
+	rec_cost(b, len, ncol, &line, &join);
+	return add_sat(b->line, line) <= b->c.line_max &&
+	       add_sat(b->join, join) <= b->c.arg_max;
+}
+
+/* Whether a record of LEN and NCOL columns fits a command line alone. */
+static bool fits_alone(const struct batch *b, size_t len, size_t ncol)
+{
+	const struct batch_costs *k = &b->c.costs;
+	size_t line, join;
+
+	if (len > b->max_record)
+		return false;
+	/* SIZE_MAX: the template alone is over a limit, E2BIG says so */
+	if (ncol <= 1 || b->max_record == SIZE_MAX)
+		return true;
+	rec_cost(b, len, ncol, &line, &join);
+	return add_sat(k->line_base, line) <= b->c.line_max &&
+	       add_sat(k->join_base, join) <= b->c.arg_max;
 }
 
 bool batch_flush(struct batch *b, int64_t now)
@@ -101,30 +133,63 @@ bool batch_flush(struct batch *b, int64_t now)
 
 	if (b->nrec == 0)
 		return true;
-	j = job_new(++b->seq, b->data.buf, b->data.len, b->nrec);
+	j = job_new_cols(++b->seq, b->data.buf, b->data.len, b->nrec,
+			 b->ncols);
 	j->queued_ns = now;
 	restart(b);
 	return b->c.put(j, b->c.arg);
 }
 
-bool batch_add(struct batch *b, const char *s, size_t len, int64_t now)
+/* Note that the batch's record NREC has NCOL columns. */
+static void set_ncol(struct batch *b, size_t ncol)
 {
-	const struct batch_costs *k = &b->c.costs;
+	if (!b->ncols && ncol == 0)
+		return;
+	if (b->nrec >= b->ncols_cap) {
+		size_t cap = b->ncols_cap ? 2 * b->ncols_cap : 16;
 
-	if (len > b->max_record)
+		while (cap <= b->nrec)
+			cap *= 2;
+		b->ncols = xrealloc(b->ncols, cap * sizeof *b->ncols);
+		/* the records before the first with columns had none */
+		memset(b->ncols + b->ncols_cap, 0,
+		       (cap - b->ncols_cap) * sizeof *b->ncols);
+		b->ncols_cap = cap;
+	}
+	b->ncols[b->nrec] = ncol;
+}
+
+bool batch_add_rec(struct batch *b, const struct rec *r, int64_t now)
+{
+	size_t line, join, i;
+
+	if (!fits_alone(b, r->len, r->ncol))
 		return batch_too_long(b, now);
-	if (b->nrec > 0 && !fits(b, len) && !batch_flush(b, now))
+	if (b->nrec > 0 && !fits(b, r->len, r->ncol) && !batch_flush(b, now))
 		return false;
-	strbuf_add(&b->data, s, len);
+	strbuf_add(&b->data, r->s, r->len);
 	strbuf_addch(&b->data, '\0');
+	for (i = 0; i < r->ncol; i++) {
+		strbuf_add(&b->data, r->col[i].s, r->col[i].len);
+		strbuf_addch(&b->data, '\0');
+	}
+	set_ncol(b, r->ncol);
 	if (b->nrec++ == 0)
 		b->first_ns = now;
 	b->records++;
-	b->line = add_sat(b->line, affine(k->line_byte, k->line_rec, len));
-	b->join = add_sat(b->join, affine(k->join_byte, k->join_rec, len));
+	rec_cost(b, r->len, r->ncol, &line, &join);
+	b->line = add_sat(b->line, line);
+	b->join = add_sat(b->join, join);
 	if (b->nrec >= b->c.max_records)
 		return batch_flush(b, now);
 	return true;
+}
+
+bool batch_add(struct batch *b, const char *s, size_t len, int64_t now)
+{
+	struct rec r = { s, len, NULL, 0 };
+
+	return batch_add_rec(b, &r, now);
 }
 
 bool batch_too_long(struct batch *b, int64_t now)

@@ -34,7 +34,9 @@
 /*
  * What a job's command line costs (string bytes with their NULs, plus one
  * pointer per argument), as upper bounds affine in the length L of each
- * record: what the template costs alone, and what each record adds.
+ * record: what the template costs alone, and what each record adds. A
+ * record with columns (job.h) adds line_col and join_col for each column
+ * (a record without counts as one).
  */
 struct batch_costs {
 	size_t line_base;       /* the whole command line without records */
@@ -45,6 +47,8 @@ struct batch_costs {
 	size_t join_base;       /* the one argument all records share (the */
 	size_t join_byte;       /*     sh -c line, the --shell script): */
 	size_t join_rec;        /*     base + per record byte * L + rec */
+	size_t line_col;        /* each column adds this to the line */
+	size_t join_col;        /* ... and this to the shared argument */
 };
 
 /* Takes job J (J is the callee's); false once the run stops. */
@@ -64,6 +68,8 @@ struct batch {
 	struct batch_conf c;
 	struct strbuf data;     /* the batch's records, each with its NUL */
 	size_t nrec;
+	size_t *ncols;          /* each record's columns; NULL until one has */
+	size_t ncols_cap;
 	size_t line, join;      /* what the batch costs so far */
 	size_t max_record;
 	int64_t first_ns;       /* when the batch's first record came */
@@ -88,6 +94,12 @@ uint64_t batch_records(const struct batch *b);
  * whatever jobs that completes. False once put() said the run stops.
  */
 bool batch_add(struct batch *b, const char *s, size_t len, int64_t now);
+
+/*
+ * Add record R, which came at NOW, with its columns (R->ncol of them at
+ * R->col); R->s holds no NUL. False once put() said the run stops.
+ */
+bool batch_add_rec(struct batch *b, const struct rec *r, int64_t now);
 
 /*
  * The next record, which came at NOW, is too long for any command line:

@@ -29,7 +29,8 @@
 
 enum opt_id {
 	O_BATCH = 1, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN, O_BUFFER_SIZE,
-	O_BURST, O_ARG_FILE, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT, O_HELP,
+	O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT,
+	O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHELL, O_STATS, O_TAG,
@@ -69,11 +70,13 @@ static const struct optdef optdefs[] = {
 	{ "breaker-cooldown", 0, O_BREAKER_COOLDOWN, "DUR", "wait DUR before a probe job (default 30s)" },
 	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "held output in memory, the rest in TMPDIR (16M)" },
 	{ "burst", 0, O_BURST, "B", "with --rate, up to B starts at once (default 1)" },
+	{ "colsep", 'C', O_COLSEP, "REGEX", "cut each record into columns {1} {2} ... at REGEX" },
 	{ "delay", 0, O_DELAY, "DUR", "at least DUR between two job starts" },
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
 	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
 	{ "halt", 0, O_HALT, "WHEN,fail=N", "stop after N failures: soon, or now (kill)" },
+	{ "header", 0, O_HEADER, ":", "the first record names the columns: {name}" },
 	{ "help", 'h', O_HELP, NULL, "show this help and exit" },
 	{ NULL, 'I', O_REPL, "STR", "use STR instead of {} for the record" },
 	{ "jobs", 'j', O_JOBS, "N", "N at once (default: CPUs), N% or +N/-N of\n"
@@ -174,7 +177,9 @@ static void help(void)
 	      "each record is a shell command line.\n\n"
 	      "Replacement strings: {} record, {.} without extension, {/} basename,\n"
 	      "{//} dirname, {/.} basename without extension, {#} sequence number,\n"
-	      "{%} worker slot. Durations: 250ms, 1.5s, 2m, 1h (bare: seconds).\n\n"
+	      "{%} worker slot; {1} {2} ... the columns (--colsep, several input\n"
+	      "sources), also as {1.} {1/} {1//} {1/.}. Durations: 250ms, 1.5s,\n"
+	      "2m, 1h (bare: seconds).\n\n"
 	      "Options:\n", stdout);
 	for (size_t i = 0; i < NELEM(optdefs); i++) {
 		const struct optdef *d = &optdefs[i];
@@ -215,11 +220,23 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_BREAKER_COOLDOWN: o->breaker_cooldown_ns = dur_arg(name, v, 0); break;
 	case O_BUFFER_SIZE: o->buffer_size = size_arg(name, v); break;
 	case O_BURST: o->burst = num_arg(name, v, 1, 1000000000); break;
+	case O_COLSEP:
+		if (!*v)
+			die(EXIT_USAGE, "%s: must not be empty", name);
+		o->colsep = v;
+		break;
 	case O_DELAY: delay_arg(o, name, v); break;
 	case O_DELIM: o->delim = delim_arg(name, v); break;
 	case O_DRY_RUN: o->dry_run = true; break;
 	case O_GROUP: break;            /* the default; conflicts checked later */
 	case O_HALT: halt_arg(o, name, v); break;
+	case O_HEADER:
+		/* GNU parallel's ':' is its '.*\n': the first record */
+		if (strcmp(v, ":") != 0 && strcmp(v, ".*\\n") != 0)
+			die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
+			    "supported", name, v);
+		o->header = v;
+		break;
 	case O_HELP: help(); fanout_exit(EXIT_OK);
 	case O_REPL:
 		if (!*v)
@@ -347,7 +364,6 @@ static void validate(struct opts *o, const struct optset *seen)
 		shell_number(o->cmd[0]);
 	if (o->have_args && o->arg_file)
 		die(EXIT_USAGE, "::: and --arg-file cannot be used together");
-	cliwords_check(o);
 }
 
 /* GNU parallel takes each -a FILE as one more input source. */

@@ -36,6 +36,8 @@ struct opts {
 	char **args;                    /* ::: ARG... as records */
 	int nargs;
 	bool have_args;                 /* ::: was given */
+	const char *colsep;             /* --colsep REGEX, NULL: none */
+	const char *header;             /* --header :, NULL: none */
 
 	size_t batch;                   /* -n: records per command */
 	int64_t batch_timeout_ns;       /* 0: wait for a full batch or EOF */

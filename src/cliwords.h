@@ -3,7 +3,7 @@
  * input source, "::: ARG..." or ":::: FILE".
  *
  * GNU parallel's forms for several input sources (a second ::: or ::::,
- * :::+, ::::+, {1} {2}) are not supported yet. They are refused with exit
+ * :::+, ::::+) are not supported yet. They are refused with exit
  * status 2 rather than taken as records, arguments or literal text: a
  * command never runs with a separator as its argument.
  */
@@ -14,8 +14,5 @@
 
 /* Fill O's cmd, args and arg_file from ARGV[I..ARGC), or exit 2. */
 void cliwords_split(struct opts *o, int argc, char **argv, int i);
-
-/* Exit 2 if COMMAND holds a positional replacement string such as {1}. */
-void cliwords_check(const struct opts *o);
 
 #endif

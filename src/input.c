@@ -62,13 +62,21 @@ static bool take(struct reader *r, const char *p, size_t n, int64_t now)
 	return true;
 }
 
+/* Hand record S[0..N) (NUL-terminated) on to the batcher. */
+static bool add(struct reader *r, const char *s, size_t n, int64_t now)
+{
+	if (sources_plain(r->c.src))
+		return batch_add(&r->b, s, n, now);
+	return sources_emit(r->c.src, &r->b, s, n, now);
+}
+
 /* The record being read ends here. */
 static bool end_record(struct reader *r, int64_t now)
 {
 	bool ok = true;
 
 	if (r->rest != REST_TOO_LONG)
-		ok = batch_add(&r->b, r->part.buf, r->part.len, now);
+		ok = add(r, r->part.buf, r->part.len, now);
 	strbuf_reset(&r->part);
 	r->rest = REST_KEEP;
 	return ok;
@@ -78,7 +86,7 @@ static bool end_record(struct reader *r, int64_t now)
 static int wait_input(struct reader *r)
 {
 	struct pollfd p[2] = {
-		{ .fd = r->c.fd, .events = POLLIN },
+		{ .fd = r->c.src->fd, .events = POLLIN },
 		{ .fd = r->c.stop_fd, .events = POLLIN },
 	};
 
@@ -133,7 +141,7 @@ static void read_fd(struct reader *r)
 
 		if (wait_input(r) < 0)
 			break;
-		n = read(r->c.fd, buf, READ_SIZE);
+		n = read(r->c.src->fd, buf, READ_SIZE);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -157,10 +165,10 @@ static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
 
-	if (r->c.fd < 0) {
-		for (int i = 0; i < r->c.nargs; i++)
-			if (!batch_add(&r->b, r->c.args[i],
-				       strlen(r->c.args[i]), now_ns()))
+	if (r->c.src->fd < 0) {
+		for (int i = 0; i < r->c.src->nargs; i++)
+			if (!add(r, r->c.src->args[i],
+				 strlen(r->c.src->args[i]), now_ns()))
 				goto done;
 	} else {
 		read_fd(r);

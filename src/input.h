@@ -12,11 +12,10 @@
 #define FANOUT_INPUT_H
 
 #include "batch.h"
+#include "sources.h"
 
 struct input_conf {
-	int fd;                 /* the input; -1: the ::: arguments instead */
-	char **args;            /* the ::: arguments, each one record */
-	int nargs;
+	struct sources *src;    /* the input, opened */
 	int delim;              /* record separator byte */
 	int stop_fd;            /* readable once the reader must stop */
 	struct batch_conf batch;        /* limits, and put() for the jobs */

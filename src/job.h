@@ -3,6 +3,11 @@
  *
  * A job is one allocation: the struct, its record table and the record bytes,
  * each record NUL-terminated (a record never contains NUL: -0 splits on it).
+ *
+ * A record may have columns ({1} {2} ...): the values of several input
+ * sources, the fields cut by --colsep, or the records -N puts in one job.
+ * Then the record itself ({}) is its columns joined by spaces, as in GNU
+ * parallel, and its columns follow the records in the table.
  */
 #ifndef FANOUT_JOB_H
 #define FANOUT_JOB_H
@@ -13,6 +18,8 @@
 struct rec {
 	const char *s;  /* NUL-terminated */
 	size_t len;
+	const struct rec *col;  /* its columns, {1} {2} ...; NULL if none */
+	size_t ncol;            /* 0: one column, the record itself */
 };
 
 struct job {
@@ -29,6 +36,13 @@ struct job {
 /* Make a job from NREC records whose bytes (each with its NUL) fill DATA. */
 struct job *job_new(uint64_t seq, const char *data, size_t datalen,
 		    size_t nrec);
+
+/*
+ * As job_new(), for records with columns: after each record's bytes in
+ * DATA come NCOLS[i] columns, each with its NUL (NCOLS NULL: none).
+ */
+struct job *job_new_cols(uint64_t seq, const char *data, size_t datalen,
+			 size_t nrec, const size_t *ncols);
 
 /* Free a job made by job_new(). */
 void job_free(struct job *j);

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
@@ -35,6 +34,7 @@
 #include "runstate.h"
 #include "scheduler.h"
 #include "signals.h"
+#include "sources.h"
 #include "spawn.h"
 #include "tally.h"
 #include "template.h"
@@ -46,6 +46,7 @@ extern char **environ;
 struct runner {
 	const struct opts *o;
 	struct tmpl tmpl;
+	struct sources src;
 	char *path;             /* COMMAND found in PATH once, if fixed */
 	int path_errno;         /* why it was not found */
 	char **envbase;         /* environ with two free slots in front */
@@ -111,7 +112,8 @@ static void setup_command(struct runner *r, const struct opts *o)
 {
 	enum tmpl_mode mode = o->ncmd == 0 ? TMPL_LINE
 			    : o->shell ? TMPL_SHELL : TMPL_DIRECT;
-	const char *why = tmpl_compile(&r->tmpl, mode, o->cmd, o->ncmd, o->repl);
+	const char *why = tmpl_compile_named(&r->tmpl, mode, o->cmd, o->ncmd,
+					     o->repl, &r->src.names);
 
 	if (why)
 		die(EXIT_USAGE, "%s", why);
@@ -122,25 +124,6 @@ static void setup_command(struct runner *r, const struct opts *o)
 		r->path = spawn_resolve(o->cmd[0]);
 		r->path_errno = r->path ? 0 : errno;
 	}
-}
-
-static int open_input(const struct opts *o)
-{
-	struct stat st;
-	int fd;
-
-	if (o->have_args)
-		return -1;
-	if (!o->arg_file || strcmp(o->arg_file, "-") == 0)
-		return 0;
-	fd = open(o->arg_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		die(EXIT_USAGE, "cannot open '%s': %s", o->arg_file,
-		    strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		die(EXIT_USAGE, "cannot read '%s': %s", o->arg_file,
-		    strerror(EISDIR));
-	return fd;
 }
 
 /*
@@ -174,12 +157,12 @@ static void input_done(void *arg)
 	sched_close(&((struct runner *)arg)->sched);
 }
 
-/* Start the reader on FD (-1: the ::: arguments), its jobs to admit(). */
-static void start_input(struct runner *r, int fd)
+/* Start the reader on the opened sources, its jobs to admit(). */
+static void start_input(struct runner *r)
 {
 	const struct opts *o = r->o;
 	struct input_conf c = {
-		.fd = fd, .args = o->args, .nargs = o->nargs,
+		.src = &r->src,
 		.delim = o->delim, .stop_fd = runstate_stop_fd(),
 		.done = input_done,
 		.batch = {
@@ -264,15 +247,16 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	struct runner *r = &R;
-	int fd, input_error, maxworkers;
+	int input_error, maxworkers;
 	uint64_t window;
 	pid_t skip[1];
 
 	hold_std_fds();
 	cli_parse(&o, argc, argv);
 	r->o = &o;
+	/* the header, if any, names the columns the template refers to */
+	sources_open(&r->src, &o);
 	setup_command(r, &o);
-	fd = open_input(&o);
 	/* Every output is checked before the job log is replaced. */
 	if (o.json_log)
 		jsonlog_check(o.json_log);
@@ -314,7 +298,7 @@ int main(int argc, char **argv)
 	setup_attempts(r, &o);
 	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 	signals_start();
-	start_input(r, fd);
+	start_input(r);
 
 	pool_join();
 	input_error = input_join();

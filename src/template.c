@@ -8,15 +8,11 @@
  * buffer is sized before the first byte is written, so the argv pointers
  * taken while writing never go stale.
  *
- * Meanings follow GNU parallel 20221122, checked against it:
- *   {.}  removes the last "." and what follows, if no "/" follows it
- *        (its s:\.[^/.]*$::): "x.tar.gz" -> "x.tar", "a/b.c/d" unchanged,
- *        ".bashrc" -> "" and ".." -> "." as in parallel.
- *   {/}  what follows the last "/" ("a/b/" -> "").
- *   {//} Perl's File::Basename::dirname, like dirname(1): "file" -> ".",
- *        "/file" -> "/", "a/b/" -> "a", "/" -> "/".
- *   Any replacement string, {#} and {%} included, stops the records from
- *   being appended: "echo {#}" prints only the number, as in parallel.
+ * The replacement strings and their values are placeholder.c's. Any
+ * replacement string, {#} and {%} included, stops the records from being
+ * appended: "echo {#}" prints only the number, as in parallel. A record
+ * with columns (several input sources, --colsep, -N) is appended as its
+ * columns, one argument each, as parallel does.
  *
  * Shell mode (--shell) and why it is safe. The template is shell code
  * written by the user; the records are data from anywhere. Quoting values
@@ -48,22 +44,12 @@
 #include <string.h>
 
 #include "batch.h"
+#include "placeholder.h"
 #include "shlex.h"
 #include "util.h"
 
-enum ph {
-	PH_LIT,         /* literal bytes */
-	PH_REC,         /* {} or REPL */
-	PH_NOEXT,       /* {.} */
-	PH_BASE,        /* {/} */
-	PH_DIR,         /* {//} */
-	PH_BASENOEXT,   /* {/.} */
-	PH_SEQ,         /* {#} */
-	PH_SLOT,        /* {%} */
-	PH_COUNT
-};
-
-#define IS_RECORD_PH(k) ((k) >= PH_REC && (k) <= PH_BASENOEXT)
+/* A record placeholder, or PH_ALL: its value comes from the records. */
+#define IS_RECORD_PH(k) (PH_IS_RECORD(k) || (k) == PH_ALL)
 
 /* Decimal digits of a uint64_t: the bound used for {#} and {%}. */
 #define NUM_MAX 20
@@ -77,11 +63,18 @@ enum ph {
 #define SQ_WRAP 4
 
 struct piece {
-	unsigned char kind;     /* enum ph */
+	unsigned char kind;     /* enum ph_kind */
 	unsigned char ctx;      /* shell: enum shlex_ctx */
-	unsigned char slot;     /* shell: which of a record's values */
 	unsigned char bq;       /* shell: enclosing `...` */
-	size_t off, len;        /* PH_LIT: bytes of the word's text */
+	int col;                /* 0: the record; else its column (placeholder.h) */
+	size_t slot;            /* shell: which of a record's values */
+	size_t off, len;        /* bytes of the word's text it stands for */
+};
+
+/* Shell mode: one value passed per record, e.g. {2/}. */
+struct slotdef {
+	unsigned char kind;
+	int col;
 };
 
 struct tmpl_word {
@@ -96,80 +89,49 @@ struct tmpl_priv {
 	/* string bytes <= base_str + (rec_mult * len + rec_const) a record */
 	size_t base_str, rec_mult, rec_const;
 	size_t base_argc, rec_argc;     /* exact argument counts */
+	size_t col_str, col_argc;       /* ... and per column, appended */
 	bool append;                    /* DIRECT: records go last */
-	/* TMPL_SHELL: value kinds passed per record, in slot order */
-	unsigned char kinds[PH_COUNT];
+	bool all;                       /* SHELL: ... as words, by PH_ALL */
+	/* TMPL_SHELL: values passed per record, in slot order */
+	struct slotdef *slots;
 	size_t nk;
 	size_t nocc;                    /* record placeholder occurrences */
 	bool show_refs;                 /* the display shows some references */
 };
 
-static const char *const ph_names[PH_COUNT] = {
-	[PH_REC] = "{}",
-	[PH_NOEXT] = "{.}",
-	[PH_BASE] = "{/}",
-	[PH_DIR] = "{//}",
-	[PH_BASENOEXT] = "{/.}",
-	[PH_SEQ] = "{#}",
-	[PH_SLOT] = "{%}",
-};
-
-/*
- * The replacement string starting at S, longest match first so that -I {/
- * cannot hide {//}; REPL wins a tie. Returns its kind and length, or PH_LIT.
- */
-static int match_ph(const char *s, const char *repl, size_t repllen,
-		    size_t *len)
-{
-	int best = PH_LIT, k;
-	size_t bestlen = 0;
-
-	if (strncmp(s, repl, repllen) == 0) {
-		best = PH_REC;
-		bestlen = repllen;
-	}
-	for (k = PH_NOEXT; k < PH_COUNT; k++) {
-		size_t n = strlen(ph_names[k]);
-
-		if (n > bestlen && strncmp(s, ph_names[k], n) == 0) {
-			best = k;
-			bestlen = n;
-		}
-	}
-	*len = bestlen;
-	return best;
-}
-
 /* Append a piece to P[*NP] (capacity *CAP). */
-static void add_piece(struct piece **p, size_t *np, size_t *cap,
-		      int kind, size_t off, size_t len)
+static struct piece *add_piece(struct piece **p, size_t *np, size_t *cap,
+			       int kind, size_t off, size_t len)
 {
 	if (kind == PH_LIT && len == 0)
-		return;
+		return NULL;
 	if (*np == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
 		*p = xrealloc(*p, *cap * sizeof **p);
 	}
-	(*p)[(*np)++] = (struct piece){ .kind = (unsigned char)kind,
-					.off = off, .len = len };
+	(*p)[*np] = (struct piece){ .kind = (unsigned char)kind,
+				    .off = off, .len = len };
+	return &(*p)[(*np)++];
 }
 
 /* Cut W->text into literal pieces and replacement strings. */
-static void split_word(struct tmpl_word *w, const char *repl)
+static void split_word(struct tmpl_word *w, const char *repl,
+		       const struct ph_names *names)
 {
-	size_t repllen = strlen(repl), cap = 0, lit = 0, i = 0, n;
+	size_t cap = 0, lit = 0, i = 0, n;
 	const char *s = w->text;
+	int col;
 
 	while (s[i]) {
 		int k = s[i] == repl[0] || s[i] == '{' ?
-			match_ph(s + i, repl, repllen, &n) : PH_LIT;
+			ph_match(s, i, repl, names, &col, &n) : PH_LIT;
 
 		if (k == PH_LIT) {
 			i++;
 			continue;
 		}
 		add_piece(&w->p, &w->np, &cap, PH_LIT, lit, i - lit);
-		add_piece(&w->p, &w->np, &cap, k, 0, 0);
+		add_piece(&w->p, &w->np, &cap, k, i, n)->col = col;
 		i += n;
 		lit = i;
 	}
@@ -184,34 +146,46 @@ static void split_word(struct tmpl_word *w, const char *repl)
 	}
 }
 
+/* Shell mode: the slot of value KIND of column COL, added if new. */
+static size_t slot_of(struct tmpl_priv *pv, int kind, int col)
+{
+	size_t i;
+
+	for (i = 0; i < pv->nk; i++)
+		if (pv->slots[i].kind == kind && pv->slots[i].col == col)
+			return i;
+	pv->slots = xrealloc(pv->slots, (pv->nk + 1) * sizeof *pv->slots);
+	pv->slots[pv->nk] = (struct slotdef){ (unsigned char)kind, col };
+	return pv->nk++;
+}
+
 /*
  * Turn the split script W (text SRC) into the skeleton: literal bytes in
- * T->script, placeholders tagged with their context and value slot. REPL
- * names {} in messages.
+ * T->script, placeholders tagged with their context and value slot.
  */
 static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
-				  struct tmpl_word *w, const char *src,
-				  const char *repl)
+				  struct tmpl_word *w, const char *src)
 {
 	struct shlex sx;
 	const char *err;
 	size_t start = 0, i, np = 0;
-	int slot_of[PH_COUNT];
 
-	for (i = 0; i < PH_COUNT; i++)
-		slot_of[i] = -1;
 	/* a reference drops or doubles at most one byte before it */
 	shlex_init(&sx, w->litbytes + w->np);
 	for (i = 0; i < w->np; i++) {
 		struct piece *p = &w->p[i];
 		int k = p->kind, ctx = SHLEX_BARE;
-		const char *name = k == PH_REC ? repl : ph_names[k];
+		char name[64];
 		unsigned bq = 0;
 
 		if (k == PH_LIT) {
 			shlex_lit(&sx, src + p->off, p->len);
 			continue;
 		}
+		/* the string as written, for messages */
+		snprintf(name, sizeof name, "%.*s", (int)p->len, src + p->off);
+		if (k == PH_ALL)
+			snprintf(name, sizeof name, "{}");
 		if (IS_RECORD_PH(k))
 			ctx = shlex_ref(&sx, name, &bq);
 		else
@@ -222,14 +196,10 @@ static const char *build_skeleton(struct tmpl *t, struct tmpl_priv *pv,
 				.off = start, .len = sx.len - start };
 		w->p[np] = *p;
 		if (IS_RECORD_PH(k)) {
-			if (slot_of[k] < 0) {
-				slot_of[k] = (int)pv->nk;
-				pv->kinds[pv->nk++] = (unsigned char)k;
-			}
-			w->p[np].slot = (unsigned char)slot_of[k];
+			w->p[np].slot = k == PH_ALL ? 0 : slot_of(pv, k, p->col);
 			w->p[np].ctx = (unsigned char)ctx;
 			w->p[np].bq = (unsigned char)bq;
-			pv->nocc++;
+			pv->nocc += k != PH_ALL;
 		}
 		np++;
 		start = sx.len;
@@ -274,9 +244,10 @@ static void compute_costs(const struct tmpl *t, struct tmpl_priv *pv)
 			}
 		}
 		if (pv->append) {
+			/* the columns' bytes, each with its NUL */
 			pv->rec_mult++;
-			pv->rec_const++;
-			pv->rec_argc++;
+			pv->col_str = 1;
+			pv->col_argc = 1;
 		}
 		break;
 	case TMPL_SHELL:
@@ -287,12 +258,25 @@ static void compute_costs(const struct tmpl *t, struct tmpl_priv *pv)
 		pv->rec_mult = pv->nk;
 		pv->rec_const = 2 * pv->nk + pv->nocc * REF_MAX;
 		pv->rec_argc = pv->nk;
+		if (pv->all) {
+			/* per column: its reference in the script, its value */
+			pv->rec_mult++;
+			pv->col_str = REF_MAX + 1;
+			pv->col_argc = 1;
+		}
 		break;
 	}
 }
 
 const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 			 int argc, const char *repl)
+{
+	return tmpl_compile_named(t, mode, argv, argc, repl, NULL);
+}
+
+const char *tmpl_compile_named(struct tmpl *t, enum tmpl_mode mode,
+			       char **argv, int argc, const char *repl,
+			       const struct ph_names *names)
 {
 	struct tmpl_priv *pv;
 	const char *err = NULL;
@@ -314,7 +298,7 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 		t->nwords = (size_t)argc;
 		for (i = 0; i < argc; i++) {
 			t->words[i].text = xstrdup(argv[i]);
-			split_word(&t->words[i], repl);
+			split_word(&t->words[i], repl, names);
 			if (t->words[i].nrecph || t->words[i].njobph)
 				t->has_placeholder = true;
 		}
@@ -337,21 +321,25 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 			strbuf_add(&b, argv[i], strlen(argv[i]));
 		}
 		w->text = b.buf;
-		split_word(w, repl);
+		split_word(w, repl, names);
 		t->has_placeholder = w->nrecph || w->njobph;
 		if (!t->has_placeholder) {
-			/* as GNU parallel: the record becomes the last word */
+			/*
+			 * as GNU parallel: the record becomes the last word,
+			 * or its columns the last words
+			 */
 			strbuf_add(&b, " ", 1);
 			w->text = b.buf;
 			cap = w->np;
 			w->np = 0;
 			add_piece(&w->p, &w->np, &cap, PH_LIT, 0, b.len);
-			add_piece(&w->p, &w->np, &cap, PH_REC, 0, 0);
+			add_piece(&w->p, &w->np, &cap, PH_ALL, b.len, 0);
 			w->litbytes = b.len;
 			w->nrecph = 1;
+			pv->all = true;
 		}
 		/* the skeleton only removes or doubles a byte per piece */
-		err = build_skeleton(t, pv, w, w->text, repl);
+		err = build_skeleton(t, pv, w, w->text);
 		free(w->text);
 		w->text = NULL;
 	}
@@ -373,6 +361,8 @@ void tmpl_release(struct tmpl *t)
 	}
 	free(t->words);
 	free(t->script);
+	if (t->priv)
+		free(((struct tmpl_priv *)t->priv)->slots);
 	free(t->priv);
 	memset(t, 0, sizeof *t);
 }
@@ -387,85 +377,6 @@ void argvbuf_release(struct argvbuf *ab)
 	free(ab->argv);
 	free(ab->str);
 	memset(ab, 0, sizeof *ab);
-}
-
-/* Length of S[0..N) without its extension (GNU parallel's {.}). */
-static size_t strip_ext(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = n; i > 0; i--) {
-		if (s[i - 1] == '/')
-			break;
-		if (s[i - 1] == '.')
-			return i - 1;
-	}
-	return n;
-}
-
-/* Offset of the basename: just after the last slash. */
-static size_t base_off(const char *s, size_t n)
-{
-	while (n > 0 && s[n - 1] != '/')
-		n--;
-	return n;
-}
-
-/* Drop trailing slashes but keep one character (File::Basename). */
-static size_t strip_slashes(const char *s, size_t n)
-{
-	while (n > 1 && s[n - 1] == '/')
-		n--;
-	return n;
-}
-
-/*
- * Perl's dirname(): split after the last slash, strip the trailing slashes;
- * if the basename was empty ("a/b/"), do it once more. The result is always
- * a prefix of S or ".".
- */
-static size_t dir_value(const char *s, size_t n, const char **out)
-{
-	size_t p = base_off(s, n), d;
-
-	*out = s;
-	if (p == 0)
-		goto dot;
-	d = strip_slashes(s, p);
-	if (p == n) {
-		p = base_off(s, d);
-		if (p == 0)
-			goto dot;
-		d = strip_slashes(s, p);
-	}
-	return d;
-dot:
-	*out = ".";
-	return 1;
-}
-
-/* The value of replacement string KIND for record R. */
-static size_t rec_value(const struct rec *r, int kind, const char **out)
-{
-	size_t b;
-
-	switch (kind) {
-	case PH_NOEXT:
-		*out = r->s;
-		return strip_ext(r->s, r->len);
-	case PH_BASE:
-		b = base_off(r->s, r->len);
-		*out = r->s + b;
-		return r->len - b;
-	case PH_BASENOEXT:
-		b = base_off(r->s, r->len);
-		*out = r->s + b;
-		return strip_ext(r->s + b, r->len - b);
-	case PH_DIR:
-		return dir_value(r->s, r->len, out);
-	}
-	*out = r->s;
-	return r->len;
 }
 
 /* Decimal V into BUF (at least NUM_MAX bytes); returns the length. */
@@ -502,11 +413,42 @@ struct jobvals {
 	size_t nrec;
 };
 
-/* Shell mode: the value of positional parameter I + 1. */
-static size_t param_value(const struct jobvals *bt, size_t i, const char **v)
+/* The columns of R: one if it has none (it is its own). */
+static size_t ncols(const struct rec *r)
 {
-	return rec_value(&bt->recs[i / bt->pv->nk],
-			 bt->pv->kinds[i % bt->pv->nk], v);
+	return r->ncol ? r->ncol : 1;
+}
+
+/* Shell mode: the positional parameters of record R. */
+static size_t nparams(const struct tmpl_priv *pv, const struct rec *r)
+{
+	return pv->nk + (pv->all ? ncols(r) : 0);
+}
+
+typedef void param_fn(void *arg, const char *v, size_t n);
+
+/*
+ * Shell mode: FN with the value of each positional parameter, in order:
+ * per record, its value for each slot, then (PH_ALL) each of its columns.
+ */
+static void each_param(const struct jobvals *bt, param_fn *fn, void *arg)
+{
+	const struct tmpl_priv *pv = bt->pv;
+	const struct rec *r, *c;
+	const char *v;
+	size_t i, k, n;
+
+	for (i = 0; i < bt->nrec; i++) {
+		r = &bt->recs[i];
+		for (k = 0; k < pv->nk; k++) {
+			n = ph_value(r, pv->slots[k].kind, pv->slots[k].col, &v);
+			fn(arg, v, n);
+		}
+		for (k = 0; pv->all && k < ncols(r); k++) {
+			c = ph_column(r, (int)k + 1);
+			fn(arg, c->s, c->len);
+		}
+	}
 }
 
 /*
@@ -596,7 +538,7 @@ static void walk(struct out *o, const struct tmpl_word *w, const char *text,
 static void put_value(struct out *o, const struct piece *p, const void *arg)
 {
 	const char *v;
-	size_t n = rec_value(arg, p->kind, &v);
+	size_t n = ph_value(arg, p->kind, p->col, &v);
 
 	out_put(o, v, n);
 }
@@ -627,34 +569,45 @@ static void put_refs(struct out *o, const struct piece *p, const void *arg)
 	const struct jobvals *bt = arg;
 	bool quoted = p->ctx == SHLEX_BARE || p->ctx == SHLEX_COMMENT ||
 		p->ctx == SHLEX_PARAM;
-	size_t i;
+	size_t i, k, base = 1;
 
 	if (p->ctx == SHLEX_SQ)
 		out_put(o, "'\"", 2);
 	for (i = 0; i < bt->nrec; i++) {
+		const struct rec *r = &bt->recs[i];
+
 		if (i)
 			out_put(o, " ", 1);
-		put_ref(o, 1 + i * bt->pv->nk + p->slot, quoted);
+		if (p->kind != PH_ALL) {
+			put_ref(o, base + p->slot, quoted);
+		} else {
+			for (k = 0; k < ncols(r); k++) {
+				out_put(o, " ", k > 0);
+				put_ref(o, base + bt->pv->nk + k, quoted);
+			}
+		}
+		base += nparams(bt->pv, r);
 	}
 	if (p->ctx == SHLEX_SQ)
 		out_put(o, "\"'", 2);
+}
+
+/* A positional parameter as an argument; ARG is the argvbuf. */
+static void put_param(void *arg, const char *v, size_t n)
+{
+	put_arg(arg, v, n);
 }
 
 static void expand_shell(const struct tmpl *t, struct argvbuf *ab,
 			 const struct jobvals *bt, const struct nums *nm)
 {
 	struct out o = { ab, STRBUF_INIT };
-	const char *v;
-	size_t i, n;
 
 	put_sh_c(ab);
 	walk(&o, &t->words[0], t->script, nm, put_refs, bt);
 	put_nul(ab);
 	put_arg(ab, "sh", 2);
-	for (i = 0; i < bt->nrec * bt->pv->nk; i++) {
-		n = param_value(bt, i, &v);
-		put_arg(ab, v, n);
-	}
+	each_param(bt, put_param, ab);
 }
 
 static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
@@ -662,7 +615,8 @@ static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
 			  const struct nums *nm)
 {
 	const struct tmpl_priv *pv = t->priv;
-	size_t i, j;
+	const struct rec *c;
+	size_t i, j, k;
 
 	for (i = 0; i < t->nwords; i++) {
 		const struct tmpl_word *w = &t->words[i];
@@ -673,8 +627,12 @@ static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
 			for (j = 0; j < nrec; j++)
 				put_word(ab, w, &recs[j], nm);
 	}
+	/* with no replacement string: each column as an argument */
 	for (j = 0; pv->append && j < nrec; j++)
-		put_arg(ab, recs[j].s, recs[j].len);
+		for (k = 0; k < ncols(&recs[j]); k++) {
+			c = ph_column(&recs[j], (int)k + 1);
+			put_arg(ab, c->s, c->len);
+		}
 }
 
 static void expand_line(struct argvbuf *ab, const struct rec *recs,
@@ -724,13 +682,16 @@ char **tmpl_expand(const struct tmpl *t, struct argvbuf *ab,
 	const struct tmpl_priv *pv = t->priv;
 	struct jobvals bt = { pv, recs, nrec };
 	struct nums nm;
-	size_t i, total = 0;
+	size_t i, total = 0, cols = 0;
 
-	for (i = 0; i < nrec; i++)
+	for (i = 0; i < nrec; i++) {
 		total += recs[i].len;
+		cols += ncols(&recs[i]);
+	}
 	argvbuf_reserve(ab, pv->base_str + pv->rec_mult * total +
-			pv->rec_const * nrec,
-			pv->base_argc + pv->rec_argc * nrec);
+			pv->rec_const * nrec + pv->col_str * cols,
+			pv->base_argc + pv->rec_argc * nrec +
+			pv->col_argc * cols);
 	nums_init(&nm, seq, slot);
 	switch (t->mode) {
 	case TMPL_LINE:
@@ -755,21 +716,40 @@ static void show_values(struct out *o, const struct piece *p,
 			const void *arg)
 {
 	const struct jobvals *bt = arg;
+	const struct slotdef *sd = p->kind == PH_ALL ? NULL
+				  : &bt->pv->slots[p->slot];
 	bool refs = p->ctx == SHLEX_HEREDOC || p->ctx == SHLEX_PARAM;
-	size_t start = o->b.len, i, n;
+	size_t start = o->b.len, i, k, n;
 	const char *v;
 
 	for (i = 0; i < bt->nrec && !refs; i++) {
-		n = rec_value(&bt->recs[i], bt->pv->kinds[p->slot], &v);
-		/* a newline would end the comment: the rest would run */
-		refs = p->ctx == SHLEX_COMMENT && memchr(v, '\n', n);
+		const struct rec *r = &bt->recs[i];
+		/* PH_ALL: every column; else the slot's one value */
+		size_t nv = p->kind == PH_ALL ? ncols(r) : 1;
+
 		strbuf_add(&o->b, " ", i > 0);
-		shell_quote_at(&o->b, v, n, p->ctx, p->bq);
+		for (k = 0; k < nv && !refs; k++) {
+			if (p->kind == PH_ALL)
+				n = ph_value(r, PH_REC, (int)k + 1, &v);
+			else
+				n = ph_value(r, sd->kind, sd->col, &v);
+			/* a newline would end the comment: the rest would run */
+			refs = p->ctx == SHLEX_COMMENT && memchr(v, '\n', n);
+			strbuf_add(&o->b, " ", k > 0);
+			shell_quote_at(&o->b, v, n, p->ctx, p->bq);
+		}
 	}
 	if (refs) {
 		strbuf_setlen(&o->b, start);
 		put_refs(o, p, arg);
 	}
+}
+
+/* A positional parameter, quoted, after "set --"; ARG is the strbuf. */
+static void show_param(void *arg, const char *v, size_t n)
+{
+	strbuf_add(arg, " ", 1);
+	shell_quote_append(arg, v, n);
 }
 
 char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
@@ -779,19 +759,13 @@ char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
 	struct jobvals bt = { pv, recs, nrec };
 	struct out o = { NULL, STRBUF_INIT };
 	struct nums nm;
-	const char *v;
-	size_t i, n;
 
 	nums_init(&nm, seq, slot);
 	strbuf_grow(&o.b, 64);  /* malloc'd even if empty */
 	if (pv->show_refs) {
 		/* the references shown get the values the job gets */
 		strbuf_add(&o.b, "set --", 6);
-		for (i = 0; i < nrec * pv->nk; i++) {
-			n = param_value(&bt, i, &v);
-			strbuf_add(&o.b, " ", 1);
-			shell_quote_append(&o.b, v, n);
-		}
+		each_param(&bt, show_param, &o.b);
 		strbuf_add(&o.b, "; ", 2);
 	}
 	walk(&o, &t->words[0], t->script, &nm, show_values, &bt);
@@ -808,6 +782,7 @@ void tmpl_costs(const struct tmpl *t, struct batch_costs *c)
 	c->line_base = pv->base_str + (pv->base_argc + 1) * sizeof(char *);
 	c->line_byte = pv->rec_mult;
 	c->line_rec = pv->rec_const + pv->rec_argc * sizeof(char *);
+	c->line_col = pv->col_str + pv->col_argc * sizeof(char *);
 	switch (t->mode) {
 	case TMPL_LINE:
 		/* the one sh -c argument: each record, then "\n" or the NUL */
@@ -837,8 +812,10 @@ void tmpl_costs(const struct tmpl *t, struct batch_costs *c)
 		c->join_base = w->litbytes + w->njobph * NUM_MAX +
 			pv->nocc * SQ_WRAP + 1;
 		c->join_rec = pv->nocc * REF_MAX;
+		/* with no replacement string, a reference per column */
+		c->join_col = pv->all ? REF_MAX : 0;
 		/* a value: at most max(len, 1) and its NUL */
-		if (pv->nk) {
+		if (pv->nk || pv->all) {
 			c->arg_byte = 1;
 			c->arg_rec = 2;
 		}

@@ -13,9 +13,10 @@
  *                replaced by a quoted reference to it, whatever quotes the
  *                template puts around the placeholder.
  *
- * Replacement strings (GNU parallel's): {} record, {.} without extension,
- * {/} basename, {//} dirname, {/.} basename without extension, {#} job
- * sequence number, {%} worker slot. REPL replaces "{}" (-I).
+ * Replacement strings (GNU parallel's, placeholder.h): {} record, {.}
+ * without extension, {/} basename, {//} dirname, {/.} basename without
+ * extension, {#} job sequence number, {%} worker slot, {N} and its forms
+ * column N. REPL replaces "{}" (-I).
  *
  * In a batch (several records), a word that is exactly one record-placeholder
  * becomes one argument per record; a placeholder embedded in a longer word
@@ -64,6 +65,16 @@ struct argvbuf {
  */
 const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 			 int argc, const char *repl);
+
+struct ph_names;
+
+/*
+ * As tmpl_compile(), with NAMES (may be NULL) naming the columns: {NAME}
+ * is column i + 1 for NAMES->name[i] (--header).
+ */
+const char *tmpl_compile_named(struct tmpl *t, enum tmpl_mode mode,
+			       char **argv, int argc, const char *repl,
+			       const struct ph_names *names);
 
 /* Free what tmpl_compile() allocated. */
 void tmpl_release(struct tmpl *t);

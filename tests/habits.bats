@@ -194,19 +194,3 @@ fanout: halted: 1 done, 1 failed, 0 cancelled, 2 never started" ]
 	refused "--arg-file given twice: several input sources are not supported yet" \
 		-a /dev/null --arg-file=/dev/null touch ran
 }
-
-@test "{1} and the other positional replacement strings are refused, with a hint" {
-	refused "'{1}': positional replacement strings are not supported yet; with one input source write '{}'" \
-		touch {1} ::: a b
-	refused "'{1/.}': positional replacement strings are not supported yet; with one input source write '{/.}'" \
-		touch out-{1/.} ::: a
-	refused "'{-1}': positional replacement strings are not supported yet; with one input source write 'X'" \
-		-I X touch {-1} ::: a
-	refused "'{2}': positional replacement strings are not supported yet; with one input source write '{}'" \
-		-s 'touch {2}' ::: a
-	# The shell's ${1} is not one, nor is what -I names.
-	run fanout sh -c 'echo ${1}' sh ::: a
-	[ "$output" = a ]
-	run fanout -I {1} echo {1} ::: b
-	[ "$output" = b ]
-}

@@ -107,6 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 {
 	struct want w = { 0 };
 	struct input_conf c = { 0 };
+	struct sources src = { 0 };
 	const char *s;
 	size_t len, whole;
 	FILE *f;
@@ -122,7 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	    fseek(f, 0, SEEK_SET) != 0)
 		abort();
 
-	c.fd = fileno(f);
+	/* one source, no columns: what input.c does on its own */
+	src.fd = fileno(f);
+	c.src = &src;
 	c.delim = w.delim;
 	c.stop_fd = stop_fd[0];
 	c.batch.max_records = w.max_records;

@@ -52,7 +52,8 @@ static void check_costs(const struct tmpl *t, char **argv,
 	used += sizeof(char *);
 	bound = c.line_base;
 	for (size_t i = 0; i < nrec; i++)
-		bound += c.line_byte * recs[i].len + c.line_rec;
+		bound += c.line_byte * recs[i].len + c.line_rec +
+			 c.line_col * (recs[i].ncol ? recs[i].ncol : 1);
 	if (used > bound) {
 		fprintf(stderr, "command line costs %zu, bound %zu\n", used,
 			bound);
@@ -86,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 	char *data, *words[MAX_WORDS], *recv[MAX_RECS];
 	const uint8_t *sep;
 	size_t nwords = 0, nrec, wlen;
-	struct rec recs[MAX_RECS];
+	struct rec recs[MAX_RECS] = { { 0 } };
 	struct tmpl t;
 	struct argvbuf ab;
 	char **argv;

@@ -137,7 +137,7 @@ static void check_template(const char *dir, const char *script)
 {
 	static char bufs[NRECS][256];
 	const char *words[] = { script, NULL };
-	struct rec recs[NRECS];
+	struct rec recs[NRECS] = { { 0 } };
 	struct argvbuf ab;
 	struct tmpl t;
 	const char *err;

@@ -560,10 +560,10 @@ static bool costs_hold(const struct tmpl *t, struct argvbuf *ab, size_t n,
 	line = k.line_base;
 	join = k.join_base;
 	for (i = 0; i < n; i++) {
-		size_t l = recs[i].len;
+		size_t l = recs[i].len, nc = recs[i].ncol ? recs[i].ncol : 1;
 
-		line += k.line_byte * l + k.line_rec;
-		join += k.join_byte * l + k.join_rec;
+		line += k.line_byte * l + k.line_rec + k.line_col * nc;
+		join += k.join_byte * l + k.join_rec + k.join_col * nc;
 		if (k.arg_byte * l + k.arg_rec > arg)
 			arg = k.arg_byte * l + k.arg_rec;
 	}

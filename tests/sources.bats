@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# sources.bats - GNU parallel's input sources and columns (issue 12):
+# positional {1} {2} ..., --colsep, --header. Each form is compared with
+# GNU parallel's output where it is installed, and with the expected text
+# written here in any case.
+
+load helpers
+
+# same WANT INPUT ARGS...: fanout -k ARGS, with INPUT on stdin, prints WANT;
+# so does parallel -q -k ARGS (-q: the command's words are not shell code,
+# as fanout's are not) where parallel is installed.
+same() {
+	local want=$1 input=$2
+	shift 2
+	run sh -c 'printf "%s" "$1" | { shift; "$@"; }' sh "$input" "$FANOUT" -k "$@"
+	[ "$status" -eq 0 ] || { echo "fanout exit $status: $output" >&2; return 1; }
+	[ "$output" = "$want" ] || { printf 'fanout: %s\nwant:   %s\n' "$output" "$want" >&2; return 1; }
+	command -v parallel >/dev/null || return 0
+	run sh -c 'printf "%s" "$1" | { shift; "$@"; }' sh "$input" parallel --will-cite -q -k "$@"
+	[ "$output" = "$want" ] || { printf 'parallel: %s\nwant:     %s\n' "$output" "$want" >&2; return 1; }
+}
+
+@test "{1} with one input source is the record, in all its forms" {
+	same '[a][a][b][b]' '' printf '[%s]' {} {1} ::: a b
+	same '[d/x.tar][x.tar.gz][d][x.tar][]' '' \
+		printf '[%s]' {1.} {1/} {1//} {1/.} {2} ::: d/x.tar.gz
+	same '[x]' $'x\n' printf '[%s]' {1}
+	same '[d/x.tar]' '' printf '[%s]' {-1.} ::: d/x.tar.gz
+}
+
+@test "{1} in --shell mode: each value its own quoted parameter" {
+	run fanout -s 'printf "[%s]" {1} "{1/}"; echo' ::: "a'b \$(touch x)/c d"
+	[ "$output" = "[a'b \$(touch x)/c d][c d]" ]
+	[ ! -e x ]
+	run fanout --dry-run -s 'echo {1} "{-1}"' ::: "'b"
+	[ "$output" = "echo ''\\''b' \"'b\"" ]
+}
+
+@test "{1} in line mode (no COMMAND) is the record too" {
+	run fanout ::: 'echo {1}'
+	[ "$output" = '{1}' ]
+}
+
+@test "the shell's \${1} is not a replacement string, nor is what -I names" {
+	run fanout sh -c 'echo ${1}' sh ::: a
+	[ "$output" = a ]
+	run fanout -I {1} echo {1} ::: b
+	[ "$output" = b ]
+	run fanout -s 'f() { echo ${1}; }; f x; echo {1}' ::: c
+	[ "$output" = $'x\nc' ]
+}
+
+@test "--colsep cuts records into columns {1} {2} ...; missing ones are empty" {
+	same '[a][b][][-][c][][][-][d][e][f][-]' $'a,b\nc\nd,e,f\n' \
+		--colsep , printf '[%s]' {1} {2} {3} -
+	# {} is the columns joined by spaces
+	same $'a b X\nc X\nd e f X' $'a,b\nc\nd,e,f\n' --colsep , echo {} X
+	same '[x][y z][][]' $'x\ty z\n\t\n' --colsep '\t' printf '[%s]' {1} {2}
+	same '[a][b]' $'a::b\n' --colsep ':+' printf '[%s]' {1} {2}
+	same '[a][][b][]' $'a,,b,\n' -C , printf '[%s]' {1} {2} {3} {4}
+	same '[b][a][b.x]' $'a/b.x,a\n' --colsep , printf '[%s]' {1/.} {-1} {1/}
+}
+
+@test "--colsep with no replacement string appends each column as an argument" {
+	same '[a][b c][d]' $'a,b c\nd\n' --colsep , printf '[%s]'
+	run fanout -k -C , -s 'printf "[%s]"' ::: 'a,b c' d
+	[ "$output" = "[a][b c][d]" ]
+}
+
+@test "--colsep in --shell mode quotes each column like a record" {
+	run fanout -C , -s 'printf "[%s]" {2} {1}' ::: "\$(touch x),a'b c"
+	[ "$output" = "[a'b c][\$(touch x)]" ]
+	[ ! -e x ]
+	run fanout -C , -s --dry-run 'echo {2}' ::: "x,a'b c"
+	[ "$output" = "echo 'a'\\''b c'" ]
+}
+
+@test "--header : names the columns after the first record" {
+	same $'b a a\nd c c' $'n,m\na,b\nc,d\n' --colsep , --header : echo {m} {n} {1}
+	same '1 / 2 / 1 2' $'a\tb\n1\t2\n' --header : echo {a} / {b} / {}
+	same '[y.c][x]' '' --header : printf '[%s]' {file/} {file//} ::: file x/y.c
+	run fanout -k --header : echo {1} ::: h
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	run fanout -k --header : echo {1} </dev/null
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "--colsep and --header refuse what they cannot take" {
+	run fanout --colsep '(' echo ::: a
+	[ "$status" -eq 2 ]
+	[[ "$output" == "fanout: --colsep '(': not a regular expression: "* ]]
+	run fanout --colsep '' echo ::: a
+	[ "$status" -eq 2 ] && [ "$output" = "fanout: --colsep: must not be empty" ]
+	run fanout --header 2 echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --header '2': only ':' (the first record) is supported" ]
+}
+
+@test "--colsep: records too long for a command line fail alone" {
+	local long
+	long=$(head -c 300000 /dev/zero | tr '\0' a)
+	printf 'a,b\n%s,c\nd,e\n' "$long" >in
+	run sh -c "'$FANOUT' -k -C , echo {2} <in 2>err"
+	[ "$status" -eq 1 ]
+	[ "$output" = $'b\ne' ]
+	[ "$(cat err)" = "fanout: job 2: argument list too long (record 2)" ]
+}
