@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "fanin.h"
@@ -77,13 +78,46 @@ void attempt_worker_free(struct attempt_worker *w)
 	free(w);
 }
 
-/* Report a program that cannot be run, once per run when it is fixed. */
-static void report_unrunnable(const char *name, int err, bool fixed)
+/*
+ * The program PATH is there but did not run because of ERR: is it a script
+ * whose "#!" interpreter is missing or cannot run? Then say that, not that
+ * NAME was not found. True if it was said.
+ */
+static bool report_interpreter(const char *name, const char *path, int err)
+{
+	char *interp;
+	bool said = false;
+
+	if (!path || (err != ENOENT && err != EACCES) ||
+	    (interp = spawn_interpreter(path)) == NULL)
+		return false;
+	/* Only what is so: EACCES may also be a noexec mount, for one. */
+	if (err == ENOENT && access(interp, F_OK) != 0) {
+		warnx("cannot run '%s': interpreter '%s' not found", name,
+		      interp);
+		said = true;
+	} else if (err == EACCES && access(interp, X_OK) != 0) {
+		warnx("cannot run '%s': interpreter '%s' not executable",
+		      name, interp);
+		said = true;
+	}
+	free(interp);
+	return said;
+}
+
+/*
+ * Report a program that cannot be run, once per run when it is fixed;
+ * PATH: where it was found (NULL when it was not).
+ */
+static void report_unrunnable(const char *name, const char *path, int err,
+			      bool fixed)
 {
 	/* GNU parallel runs every command through a shell; we do not. */
 	bool shell_line = err == ENOENT && strpbrk(name, " \t;|&$<>()'\"`");
 
 	if ((fixed || shell_line) && atomic_exchange(&reported_missing, true))
+		return;
+	if (report_interpreter(name, path, err))
 		return;
 	if (shell_line)
 		warnx("'%s': command not found (for a shell command line, "
@@ -133,7 +167,7 @@ static const char *resolve(struct attempt_worker *w, char **argv,
 			return *own;
 		err = errno;
 	}
-	report_unrunnable(argv[0], err, !c->tmpl->cmd_varies);
+	report_unrunnable(argv[0], NULL, err, !c->tmpl->cmd_varies);
 	return unrunnable(a, err);
 }
 
@@ -197,7 +231,7 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 		if (errno == E2BIG)
 			warnx("job %llu: argument list too long", seq);
 		else
-			report_unrunnable(argv[0], errno,
+			report_unrunnable(argv[0], path, errno,
 					  !w->c->tmpl->cmd_varies);
 		return;
 	case EXEC_STARTED:

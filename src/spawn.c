@@ -130,7 +130,8 @@ fail:
 	_exit(spawn_exit_code(*errp));
 }
 
-pid_t spawn_start(const struct spawn_req *r)
+/* One vfork and exec of R; -1 with errno when the program did not run. */
+static pid_t start_once(const struct spawn_req *r)
 {
 	volatile int err = 0;
 	int ep[2] = { -1, -1 };
@@ -159,6 +160,58 @@ pid_t spawn_start(const struct spawn_req *r)
 		return -1;
 	}
 	return pid;
+}
+
+pid_t spawn_start(const struct spawn_req *r)
+{
+	struct spawn_req sh = *r;
+	char **argv;
+	size_t n = 0;
+	pid_t pid = start_once(r);
+
+	if (pid >= 0 || errno != ENOEXEC)
+		return pid;
+	/*
+	 * A file the kernel does not know how to run, usually a script
+	 * without "#!": run it with /bin/sh, as execvp(3), xargs and find
+	 * -exec do (POSIX's execvp). Rare, so the argv is made here, outside
+	 * the child, where malloc is allowed.
+	 */
+	while (r->argv[n])
+		n++;
+	argv = xmalloc((n + 2) * sizeof *argv);
+	argv[0] = (char *)"/bin/sh";
+	argv[1] = (char *)r->path;
+	for (size_t i = 1; i <= n; i++)
+		argv[i + 1] = r->argv[i];
+	sh.path = "/bin/sh";
+	sh.argv = argv;
+	pid = start_once(&sh);
+	free(argv);
+	return pid;
+}
+
+char *spawn_interpreter(const char *path)
+{
+	char line[256];
+	ssize_t n;
+	size_t i = 2, len;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n < 3 || line[0] != '#' || line[1] != '!')
+		return NULL;
+	line[n] = '\0';
+	while (line[i] == ' ' || line[i] == '\t')
+		i++;
+	len = strcspn(line + i, " \t\r\n");
+	if (len == 0)
+		return NULL;
+	line[i + len] = '\0';
+	return xstrdup(line + i);
 }
 
 int spawn_exit_code(int err)

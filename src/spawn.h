@@ -35,8 +35,10 @@ void spawn_reserve_fds(int njobs);
 
 /*
  * Start a job: its own process group, stdin from /dev/null, the default
- * signal mask and dispositions, SIGKILL if fanout dies (Linux). Returns the
- * pid, or -1 with errno set (from execve when the program could not run).
+ * signal mask and dispositions, SIGKILL if fanout dies (Linux). A file the
+ * kernel cannot run (ENOEXEC: a script without "#!") is run by /bin/sh, as
+ * execvp(3) does. Returns the pid, or -1 with errno set (from execve when
+ * the program could not run).
  */
 pid_t spawn_start(const struct spawn_req *r);
 
@@ -46,6 +48,14 @@ pid_t spawn_start(const struct spawn_req *r);
  * with a slash may also fail as stat(2) does (ENOTDIR, ELOOP, ...).
  */
 char *spawn_resolve(const char *name);
+
+/*
+ * The interpreter a "#!" line at the start of the file PATH names (the
+ * first word after "#!"), malloc'd; NULL if there is none. For messages:
+ * the kernel says ENOENT both for a missing program and for a missing
+ * interpreter of a script that is there.
+ */
+char *spawn_interpreter(const char *path);
 
 /*
  * The exit status of a job whose program could not run because of errno

@@ -86,3 +86,35 @@ fanout: job 2 [pid N]: 'false b' exited with status 1" ]
 	[ -z "$(grep 'fanout: job' err)" ]
 	grep -q '^fanout: cancelled: ' err
 }
+
+@test "a script without #! runs through /bin/sh, as execvp and xargs do" {
+	printf 'echo "no #!: $1"\n' > noshebang.sh
+	chmod +x noshebang.sh
+	run fanout -k ./noshebang.sh ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = $'no #!: a\nno #!: b' ]
+	# The same as xargs.
+	[ "$(echo a | xargs ./noshebang.sh)" = "no #!: a" ]
+	# Found in PATH too; with no COMMAND the line's shell runs it anyway.
+	run env PATH="$PWD:$PATH" "$FANOUT" noshebang.sh ::: c
+	[ "$output" = "no #!: c" ]
+}
+
+@test "a bad #! interpreter is named, not the script: 127 missing, 126 not executable" {
+	printf '#!/no/such/interp -x\necho hi\n' > bad.sh
+	printf '#!%s\necho hi\n' "$PWD/noexec" > noexec.sh
+	: > noexec
+	chmod +x bad.sh noexec.sh
+	run fanout --joblog log ./bad.sh ::: a b
+	[ "$status" -eq 1 ]
+	[ "$output" = "fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
+	[ "$(cut -f7 log | tail -n +2 | sort -u)" = 127 ]
+	run fanout --joblog log ./noexec.sh ::: a
+	[ "$status" -eq 1 ]
+	[ "$output" = "fanout: cannot run './noexec.sh': interpreter '$PWD/noexec' not executable" ]
+	[ "$(cut -f7 log | tail -n +2)" = 126 ]
+	# A command that varies per job: each job says it.
+	run fanout -k {} ::: ./bad.sh ./bad.sh
+	[ "$output" = "fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found
+fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
+}
