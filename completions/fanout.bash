@@ -10,7 +10,7 @@ _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --max-args
 	--max-procs --no-run-if-empty --null --progress --quiet-failures --rate --resume
-	--resume-failed --retries --retry-delay --shell --stats --tag --timeout
+	--resume-failed --retries --retry-delay --shard --shell --stats --tag --timeout
 	--ungroup --verbose --version
 	-0 -a -C -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
 
@@ -21,7 +21,7 @@ _fanout_takes_value()
 	--arg-file | --batch | --batch-timeout | --breaker | --breaker-cooldown | \
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
-	--max-args | --max-procs | --rate | --retries | --retry-delay | \
+	--max-args | --max-procs | --rate | --retries | --retry-delay | --shard | \
 	--timeout | -a | -C | -n | -d | -I | -j | -L | -P)
 		return 0 ;;
 	esac

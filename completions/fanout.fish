@@ -17,7 +17,7 @@ function __fanout_command_words
                 --buffer-size --burst --colsep --delay --delimiter --halt \
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
-                --rate --retries --retry-delay --timeout
+                --rate --retries --retry-delay --shard --timeout
                 set -e words[1]
             case '--*'
             case '-?*'
@@ -97,6 +97,7 @@ complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs
 complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, but run failed jobs again'
 complete -c fanout -n __fanout_in_options -l retries -x -d 'Run a failed job up to N more times'
 complete -c fanout -n __fanout_in_options -l retry-delay -x -d 'Backoff before a retry, doubling (default 1s)'
+complete -c fanout -n __fanout_in_options -l shard -x -d 'Run only jobs K, K+N, ... (K from 0): one part of N'
 complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is one sh script, records quoted in'
 complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'
 complete -c fanout -n __fanout_in_options -l tag -d 'Prefix output lines with the record and a tab'

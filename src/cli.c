@@ -20,6 +20,7 @@
 
 #include "clivalues.h"
 #include "cliwords.h"
+#include "cpus.h"
 #include "ratelimit.h"
 #include "util.h"
 
@@ -33,7 +34,7 @@ enum opt_id {
 	O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
-	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHELL, O_STATS, O_TAG,
+	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
 	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
 };
 
@@ -96,6 +97,8 @@ static const struct optdef optdefs[] = {
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
 	{ "retries", 0, O_RETRIES, "N", "run a failed job up to N more times" },
 	{ "retry-delay", 0, O_RETRY_DELAY, "DUR", "backoff before a retry, doubling (default 1s)" },
+	{ "shard", 0, O_SHARD, "K/N", "run only jobs K, K+N, K+2N, ... (K from 0), one\n"
+				   "part of N: one fanout per node (Slurm)" },
 	{ "shell", 's', O_SHELL, NULL, "COMMAND is one sh script, records quoted in" },
 	{ "stats", 0, O_STATS, NULL, "print a summary of the run on stderr at the end" },
 	{ "tag", 0, O_TAG, NULL, "prefix output lines with the record and a tab" },
@@ -204,9 +207,7 @@ static void help(void)
 
 int cli_ncpus(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (int)n : 1;
+	return cpus_available();
 }
 
 static void apply(struct opts *o, const struct optdef *d, const char *name,
@@ -267,6 +268,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_RESUME_FAILED: o->resume_failed = true; break;
 	case O_RETRIES: o->retries = (int)num_arg(name, v, 0, 1000000); break;
 	case O_RETRY_DELAY: o->retry_delay_ns = dur_arg(name, v, 1); break;
+	case O_SHARD: shard_arg(o, name, v); break;
 	case O_SHELL: o->shell = true; break;
 	case O_STATS: o->stats = true; break;
 	case O_TAG: o->tag = true; break;

@@ -49,6 +49,7 @@ struct opts {
 	int64_t breaker_cooldown_ns;
 	int retries;
 	int64_t retry_delay_ns;
+	uint64_t shard_k, shard_n;      /* --shard K/N; shard_n 0: all jobs */
 	enum halt_when halt;
 	int halt_fail;
 
@@ -69,7 +70,7 @@ struct opts {
 /* Fill O from ARGV, or exit 2 with a message; exits 0 for --help/--version. */
 void cli_parse(struct opts *o, int argc, char **argv);
 
-/* Number of online CPUs, at least 1. */
+/* CPUs this process may use (cpus.h), at least 1. */
 int cli_ncpus(void);
 
 #endif

@@ -174,3 +174,19 @@ void delay_arg(struct opts *o, const char *name, const char *v)
 	o->rate_count = 1;
 	o->rate_per_ns = ns;
 }
+
+void shard_arg(struct opts *o, const char *name, const char *v)
+{
+	const char *slash = strchr(v, '/');
+	char k[32];
+
+	if (!slash || (size_t)(slash - v) >= sizeof k)
+		die(EXIT_USAGE, "%s '%s': must be K/N, as 0/4", name, v);
+	memcpy(k, v, (size_t)(slash - v));
+	k[slash - v] = '\0';
+	o->shard_n = (uint64_t)num_arg(name, slash + 1, 1, 1000000000);
+	o->shard_k = (uint64_t)num_arg(name, k, 0, 1000000000);
+	if (o->shard_k >= o->shard_n)
+		die(EXIT_USAGE, "%s '%s': K must be below N (K counts from 0)",
+		    name, v);
+}

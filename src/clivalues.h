@@ -36,4 +36,7 @@ void jobs_arg(struct opts *o, const char *name, const char *v);
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
 void delay_arg(struct opts *o, const char *name, const char *v);
 
+/* --shard K/N: this process runs the jobs numbered K+1, K+1+N, ... */
+void shard_arg(struct opts *o, const char *name, const char *v);
+
 #endif

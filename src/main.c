@@ -135,6 +135,13 @@ static bool admit(struct job *j, void *arg)
 {
 	struct runner *r = arg;
 
+	/* --shard: another fanout runs it; the numbering stays the run's. */
+	if (r->o->shard_n && (j->seq - 1) % r->o->shard_n != r->o->shard_k) {
+		if (r->o->keep_order)
+			fanin_skip(&r->fanin, j->seq);
+		job_free(j);
+		return true;
+	}
 	if (r->joblog && joblog_done(r->joblog, j->seq)) {
 		tally_add(TALLY_SKIPPED);
 		if (r->o->keep_order)
