@@ -25,8 +25,12 @@ static int open_file(const char *name)
 	struct stat st;
 	int fd;
 
-	if (!name || strcmp(name, "-") == 0)
+	if (!name || strcmp(name, "-") == 0) {
+		/* Who forgot the input would wait, puzzled: say it (parallel's). */
+		if (isatty(0))
+			warnx("reading records from the terminal (Ctrl-D to end)");
 		return 0;
+	}
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die(EXIT_USAGE, "cannot open '%s': %s", name, strerror(errno));

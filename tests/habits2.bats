@@ -118,3 +118,20 @@ fanout: job 2 [pid N]: 'false b' exited with status 1" ]
 	[ "$output" = "fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found
 fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 }
+
+@test "records read from a terminal: said once on stderr, as parallel does" {
+	command -v script >/dev/null || skip "script (bsdutils) is not installed"
+	# script runs fanout on a pseudo-terminal; Ctrl-D ends the input.
+	run bash -c "(printf 'hello\n'; sleep 0.5; printf '\004'; sleep 1) |
+		script -qec '$FANOUT echo got' /dev/null"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'fanout: reading records from the terminal (Ctrl-D to end)' <<<"$output")" = 1 ]
+	[[ "$output" == *"got hello"* ]]
+	# Records from elsewhere: nothing said, the terminal is not read.
+	echo f > recs
+	run script -qec "$FANOUT echo got ::: x; $FANOUT -a recs echo got" /dev/null </dev/null
+	[ "$(tr -d '\r' <<<"$output")" = $'got x\ngot f' ]
+	# Not a terminal: nothing said.
+	run bash -c "echo y | '$FANOUT' echo got"
+	[ "$output" = "got y" ]
+}
