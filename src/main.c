@@ -259,6 +259,7 @@ int main(int argc, char **argv)
 	pid_t skip[1];
 
 	hold_std_fds();
+	signals_init();
 	cli_parse(&o, argc, argv);
 	r->o = &o;
 	/* the header, if any, names the columns the template refers to */
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
 		r->joblog = (o.dry_run ? joblog_read : joblog_open)(o.joblog,
 				o.resume || o.resume_failed, o.resume_failed);
 
-	spawn_setup();
+	spawn_setup(signals_entry_ignored());
 	spawn_reserve_fds(o.jobs);
 	signals_block();
 	maxworkers = o.jobs + 256;

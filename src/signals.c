@@ -8,6 +8,7 @@
  *   SIGTSTP, SIGCONT      stop and resume the jobs along with fanout
  *   SIGUSR1, SIGUSR2      one worker more, one fewer
  */
+#define _GNU_SOURCE             /* NSIG */
 #include "signals.h"
 
 #include <pthread.h>
@@ -20,23 +21,52 @@
 #include "runstate.h"
 #include "util.h"
 
-static sigset_t handled;
+static sigset_t handled;        /* what the signal thread takes */
+static sigset_t entry_ignored;  /* ignored by whoever started fanout */
+
+/* The signals fanout reacts to (SIGPIPE only to see EPIPE, see below). */
+static const int reacts_to[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2, SIGPIPE,
+};
+
+void signals_init(void)
+{
+	sigemptyset(&entry_ignored);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			sigaddset(&entry_ignored, sig);
+	}
+}
+
+const sigset_t *signals_entry_ignored(void)
+{
+	return &entry_ignored;
+}
 
 void signals_block(void)
 {
 	sigemptyset(&handled);
-	sigaddset(&handled, SIGINT);
-	sigaddset(&handled, SIGTERM);
-	sigaddset(&handled, SIGHUP);
-	sigaddset(&handled, SIGTSTP);
-	sigaddset(&handled, SIGCONT);
-	sigaddset(&handled, SIGUSR1);
-	sigaddset(&handled, SIGUSR2);
+	for (size_t i = 0; i < sizeof reacts_to / sizeof *reacts_to; i++) {
+		/*
+		 * A signal ignored on entry stays ignored, as in sh and xargs:
+		 * `nohup fanout` must not drain on a hangup, and a background
+		 * fanout in a script (the shell ignores SIGINT for it) must not
+		 * be cancelled by the terminal's Ctrl-C. Blocking it would undo
+		 * that: a blocked signal is kept pending even when ignored, and
+		 * sigwait(3) would take it.
+		 */
+		if (sigismember(&entry_ignored, reacts_to[i]))
+			continue;
+		sigaddset(&handled, reacts_to[i]);
+	}
 	/*
 	 * SIGPIPE too: a closed stdout must show up as EPIPE from write(2),
 	 * so that fanout can stop its jobs before it exits.
 	 */
-	sigaddset(&handled, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 }
 

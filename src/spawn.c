@@ -32,30 +32,34 @@
 #include "ptree.h"
 #include "util.h"
 
-static sigset_t ignored;        /* inherited as SIG_IGN: reset in the child */
+/* Ignored by fanout itself, not by its caller: default again in the child. */
+static int reset_sigs[NSIG];
+static int nreset;
 static struct rlimit orig_nofile;       /* given back to the jobs */
 static int nofile_raised;
 static int devnull = -1;
 static pid_t fanout_pid;
 
-void spawn_setup(void)
+void spawn_setup(const sigset_t *keep_ignored)
 {
-	sigemptyset(&ignored);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction sa;
 
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    sigismember(keep_ignored, sig))
 			continue;
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			sigaddset(&ignored, sig);
+		/* Ignored by fanout for itself (below, or to see EPIPE). */
+		if (sig == SIGPIPE || sig == SIGXFSZ ||
+		    (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN))
+			reset_sigs[nreset++] = sig;
 	}
 	/*
 	 * Past `ulimit -f`, a write raises SIGXFSZ, whose default kills
 	 * fanout with no word; ignored, the write fails with EFBIG and is
-	 * reported as a full disk is. The jobs get the default back.
+	 * reported as a full disk is. The jobs get the default back (unless
+	 * fanout's caller ignored it too).
 	 */
 	signal(SIGXFSZ, SIG_IGN);
-	sigaddset(&ignored, SIGXFSZ);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0)
 		die(EXIT_FATAL, "cannot open '/dev/null': %s", strerror(errno));
@@ -112,9 +116,9 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 	    (r->out_fd >= 0 && dup2(r->out_fd, 1) < 0) ||
 	    (r->err_fd >= 0 && dup2(r->err_fd, 2) < 0))
 		goto fail;
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sigismember(&ignored, sig))
-			signal(sig, SIG_DFL);
+	/* Signals the caller ignored stay ignored, as exec(2) leaves them. */
+	for (int i = 0; i < nreset; i++)
+		signal(reset_sigs[i], SIG_DFL);
 	if (nofile_raised)
 		setrlimit(RLIMIT_NOFILE, &orig_nofile);
 	sigemptyset(&none);

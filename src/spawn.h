@@ -20,11 +20,12 @@ struct spawn_req {
 };
 
 /*
- * Once, before any thread: note which signals fanout inherited as ignored
- * (the child gets them back at their defaults), open /dev/null, become the
+ * Once, before any thread: note the signals KEEP_IGNORED that the jobs
+ * inherit ignored (those fanout's caller ignored); any other signal fanout
+ * ignores goes back to its default in the child. Open /dev/null, become the
  * child subreaper so that descendants that escape a job are ours to kill.
  */
-void spawn_setup(void);
+void spawn_setup(const sigset_t *keep_ignored);
 
 /*
  * Make room for NJOBS jobs' pipes: raise the soft limit on open files when
@@ -35,10 +36,10 @@ void spawn_reserve_fds(int njobs);
 
 /*
  * Start a job: its own process group, stdin from /dev/null, the default
- * signal mask and dispositions, SIGKILL if fanout dies (Linux). A file the
- * kernel cannot run (ENOEXEC: a script without "#!") is run by /bin/sh, as
- * execvp(3) does. Returns the pid, or -1 with errno set (from execve when
- * the program could not run).
+ * signal mask, default dispositions but for the signals its caller ignored,
+ * SIGKILL if fanout dies (Linux). A file the kernel cannot run (ENOEXEC: a
+ * script without "#!") is run by /bin/sh, as execvp(3) does. Returns the
+ * pid, or -1 with errno set (from execve when the program could not run).
  */
 pid_t spawn_start(const struct spawn_req *r);
 

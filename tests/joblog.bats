@@ -119,7 +119,7 @@ EOF
 @test "--resume after Ctrl-C: no finished job runs again, none is lost" {
 	make_job
 	touch hang
-	PHASE=1 "$FANOUT" -j2 --joblog l sh job.sh ::: 1 2 3 4 5 6 7 8 \
+	PHASE=1 env --default-signal=INT "$FANOUT" -j2 --joblog l sh job.sh ::: 1 2 3 4 5 6 7 8 \
 		>/dev/null 2>&1 &
 	pid=$!
 	# Once 3 and 4 both run, both workers hang on them: nothing else runs.
@@ -208,7 +208,7 @@ every_line_whole() {
 }
 
 @test "joblog: whole lines when fanout is interrupted mid-run (SIGINT)" {
-	seq 2000 | "$FANOUT" -j4 --joblog l sh -c 'echo $0; sleep 0.01' \
+	seq 2000 | env --default-signal=INT "$FANOUT" -j4 --joblog l sh -c 'echo $0; sleep 0.01' \
 		>/dev/null 2>&1 &
 	pid=$!
 	wait_for_lines l 21 30

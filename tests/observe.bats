@@ -95,7 +95,7 @@ assert c == want, (c, want)
 }
 
 @test "json-log: lines stay whole when fanout is interrupted (SIGINT)" {
-	seq 2000 | "$FANOUT" -j4 --json-log j sh -c 'echo "$0 \"q\""; sleep 0.01' \
+	seq 2000 | env --default-signal=INT "$FANOUT" -j4 --json-log j sh -c 'echo "$0 \"q\""; sleep 0.01' \
 		>/dev/null 2>&1 &
 	pid=$!
 	wait_for_lines j 21 30

@@ -1,14 +1,15 @@
 #!/usr/bin/env bats
 # Signals to fanout (DESIGN.md, "Signals"), and no process left behind.
-# Background shells ignore SIGINT; fanout takes it anyway (it blocks and
-# waits for its signals), so plain `kill -INT` works here.
+# A non-interactive shell starts background commands with SIGINT ignored,
+# and fanout leaves an ignored signal ignored: start_fanout gives it SIGINT
+# back (env --default-signal) so that `kill -INT` reaches it.
 
 load helpers
 
 # start_fanout ARGS...: run fanout in the background, output to out/err.
 # The tests use -u so that a job's first lines show before it ends.
 start_fanout() {
-	"$FANOUT" "$@" > out 2> err 3>&- &
+	env --default-signal=INT "$FANOUT" "$@" > out 2> err 3>&- &
 	pid=$!
 }
 
@@ -74,6 +75,47 @@ start_fanout() {
 	grep -q '^fanout: drained: 1 done, 0 failed, 0 cancelled, 2 never started$' err
 }
 
+@test "nohup fanout: SIGHUP stays ignored, the run goes on to its end" {
+	nohup "$FANOUT" -u -j1 sh -c 'echo start $0; sleep 0.5; echo end $0' \
+		::: 1 2 > out 2> err 3>&- &
+	pid=$!
+	wait_for_lines out 1
+	kill -HUP "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	grep -q 'end 2' out
+	! grep -q drained err
+}
+
+@test "a SIGTERM the caller ignored stays ignored, by fanout and its jobs" {
+	(trap '' TERM; exec "$FANOUT" -u sh -c \
+		'echo start; sleep 0.5; grep ^SigIgn /proc/self/status' ::: x) \
+		> out 2> err 3>&- &
+	pid=$!
+	wait_for_lines out 1
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	ign=$(awk '/^SigIgn:/ { print $2 }' out)
+	[ $(( 0x$ign & 0x4000 )) -ne 0 ]        # bit 14: SIGTERM
+}
+
+@test "a background fanout in a script ignores SIGINT (the terminal's Ctrl-C)" {
+	# No start_fanout: the shell's own way of starting it, SIGINT ignored.
+	"$FANOUT" -u sh -c 'echo start; sleep 0.5; echo end' ::: x \
+		> out 2> err 3>&- &
+	pid=$!
+	wait_for_lines out 1
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ]
+	grep -q end out
+	[ ! -s err ]
+}
+
 @test "SIGTSTP stops the jobs with fanout; SIGCONT resumes them" {
 	# A duration no other process on the machine uses (a shared, loaded
 	# machine runs plenty of `sleep 1`).
@@ -116,7 +158,7 @@ start_fanout() {
 
 @test "closed stdout: fanout stops its jobs and exits 141 promptly, quietly" {
 	t0=$(date +%s)
-	run bash -c "trap '' PIPE; seq 1000 | '$FANOUT' -j2 sh -c 'yes \$0 | head -c 100000; sleep 0.2; echo \$0 >> ran' 2>err | head -c 10 > /dev/null; echo \${PIPESTATUS[1]}"
+	run bash -c "trap '' PIPE; seq 1000 | '$FANOUT' -j2 sh -c 'head -c 100000 /dev/zero | tr \\\\0 x; sleep 0.2; echo \$0 >> ran' 2>err | head -c 10 > /dev/null; echo \${PIPESTATUS[1]}"
 	[ $(( $(date +%s) - t0 )) -lt 10 ]
 	[ "$output" = 141 ]
 	[ ! -s err ]
