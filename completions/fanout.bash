@@ -8,10 +8,10 @@ _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
 	--breaker-cooldown --buffer-size --burst --colsep --delay --delimiter
 	--dry-run --dryrun --eta --group --halt --halt-on-error --header --help
 	--jobs --joblog
-	--json-log --keep-order --kill-after --lb --line-buffer --max-args
+	--json-log --keep-order --kill-after --lb --line-buffer --link --max-args
 	--max-procs --no-run-if-empty --null --progress --quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --shard --shell --stats --tag --timeout
-	--ungroup --verbose --version
+	--ungroup --verbose --version --xapply
 	-0 -a -C -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
 
 # Whether option $1 takes a value.

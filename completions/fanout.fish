@@ -86,6 +86,8 @@ complete -c fanout -n __fanout_in_options -l kill-after -x -d 'SIGKILL a job DUR
 complete -c fanout -n __fanout_in_options -s L -x -d 'Up to N input lines per command (as --batch)'
 complete -c fanout -n __fanout_in_options -l line-buffer -d 'Pass output on a whole line at a time'
 complete -c fanout -n __fanout_in_options -l lb -d 'Pass output on a whole line at a time (same as --line-buffer)'
+complete -c fanout -n __fanout_in_options -l link -d 'Link all input sources: n-th with n-th'
+complete -c fanout -n __fanout_in_options -l xapply -d 'Link all input sources (same as --link)'
 complete -c fanout -n __fanout_in_options -s r -l no-run-if-empty -d 'Accepted: empty input never runs a job'
 complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL, not newline'
 complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'

@@ -33,7 +33,7 @@ enum opt_id {
 	O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT,
 	O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
+	O_LINE_BUFFER, O_LINK, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
 	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
 };
@@ -88,6 +88,7 @@ static const struct optdef optdefs[] = {
 	{ "kill-after", 0, O_KILL_AFTER, "DUR", "SIGKILL a job DUR after SIGTERM (default 2s)" },
 	{ NULL, 'L', O_LINES, "N", "up to N input lines per command (as --batch)" },
 	{ "line-buffer", 0, O_LINE_BUFFER, NULL, "pass output on a whole line at a time" },
+	{ "link", 0, O_LINK, NULL, "link all input sources: n-th with n-th" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
 	{ "progress", 0, O_PROGRESS, NULL, "progress line with ETA on stderr (a tty)" },
@@ -123,6 +124,7 @@ static const struct alias {
 	{ NULL, 'P', O_JOBS },
 	{ "max-procs", 0, O_JOBS },
 	{ "lb", 0, O_LINE_BUFFER },
+	{ "xapply", 0, O_LINK },
 	{ "bar", 0, O_PROGRESS },
 	{ "eta", 0, O_PROGRESS },
 	{ NULL, 't', O_VERBOSE },
@@ -131,7 +133,7 @@ static const struct alias {
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
 static const char usage_line[] =
-	"usage: fanout [OPTIONS] [--] [COMMAND [ARG...]] [::: ARG... | :::: FILE]\n";
+	"usage: fanout [OPTIONS] [--] [COMMAND [ARG...]] [::: ARG... | :::: FILE...]...\n";
 
 /* The width of --help's option column, with its indent and a space. */
 #define HELP_COL 33
@@ -214,7 +216,8 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 		  const char *v)
 {
 	switch (d->id) {
-	case O_ARG_FILE: o->arg_file = v; break;
+	/* GNU parallel takes each -a FILE as one more input source */
+	case O_ARG_FILE: cliwords_add_file(o, v, false); break;
 	case O_BATCH: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_BATCH_TIMEOUT: o->batch_timeout_ns = dur_arg(name, v, 0); break;
 	case O_BREAKER: o->breaker = (int)num_arg(name, v, 1, 1000000000); break;
@@ -252,6 +255,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	/* A line is a record, so N lines are a batch of N. */
 	case O_LINES: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_LINE_BUFFER: o->out = OUT_LINE; break;
+	case O_LINK: o->link = true; break;
 	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
 	case O_NULL: o->delim = '\0'; break;
 	case O_PROGRESS: o->progress = true; break;
@@ -364,16 +368,6 @@ static void validate(struct opts *o, const struct optset *seen)
 	if (o->shell && o->cmd[0][0] &&
 	    strspn(o->cmd[0], "0123456789") == strlen(o->cmd[0]))
 		shell_number(o->cmd[0]);
-	if (o->have_args && o->arg_file)
-		die(EXIT_USAGE, "::: and --arg-file cannot be used together");
-}
-
-/* GNU parallel takes each -a FILE as one more input source. */
-static void once(const struct optdef *d, const struct optset *seen)
-{
-	if (d->id == O_ARG_FILE && has(seen, O_ARG_FILE))
-		die(EXIT_USAGE, "--arg-file given twice: several input sources "
-		    "are not supported yet");
 }
 
 /* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */
@@ -404,7 +398,6 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		} else if (eq) {
 			die(EXIT_USAGE, "%s takes no value", name);
 		}
-		once(d, seen);
 		apply(o, d, name, v);
 		add(seen, d->id);
 		return;
@@ -419,7 +412,6 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		if (*p == 's' && p[1] >= '0' && p[1] <= '9')
 			shell_number(p + 1);
 		snprintf(name, sizeof name, "-%c", *p);
-		once(d, seen);
 		add(seen, d->id);
 		if (d->arg) {
 			const char *v;

@@ -24,18 +24,26 @@ enum halt_when {
 	HALT_NOW,       /* kill running jobs too */
 };
 
+/* An input source: ::: ARGS, or a FILE (-a, ::::; "-" is stdin). */
+struct source {
+	const char *file;
+	char **args;
+	int nargs;
+	bool is_args;
+	bool linked;                    /* :::+, ::::+: to the one before */
+};
+
 struct opts {
 	int jobs;                       /* -j: workers */
 	bool keep_order;                /* -k */
 	bool shell;                     /* -s: COMMAND is a shell template */
 	const char *repl;               /* -I: "{}" by default */
-	const char *arg_file;           /* -a FILE, NULL: stdin */
+	struct source *src;             /* the input sources, in order; */
+	int nsrc;                       /* none: stdin */
+	bool link;                      /* --link: all sources linked */
 	int delim;                      /* record separator byte */
 	char **cmd;                     /* COMMAND [ARG...], NULL-terminated */
 	int ncmd;
-	char **args;                    /* ::: ARG... as records */
-	int nargs;
-	bool have_args;                 /* ::: was given */
 	const char *colsep;             /* --colsep REGEX, NULL: none */
 	const char *header;             /* --header :, NULL: none */
 

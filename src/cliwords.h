@@ -1,18 +1,18 @@
 /*
- * cliwords.h - the words after the options: COMMAND [ARG...] and its one
- * input source, "::: ARG..." or ":::: FILE".
- *
- * GNU parallel's forms for several input sources (a second ::: or ::::,
- * :::+, ::::+) are not supported yet. They are refused with exit
- * status 2 rather than taken as records, arguments or literal text: a
- * command never runs with a separator as its argument.
+ * cliwords.h - the words after the options: COMMAND [ARG...] and GNU
+ * parallel's input sources after it: "::: ARG...", ":::: FILE...", and the
+ * linked ":::+ ARG..." and "::::+ FILE..." (see sources.h for what they
+ * mean).
  */
 #ifndef FANOUT_CLIWORDS_H
 #define FANOUT_CLIWORDS_H
 
 #include "cli.h"
 
-/* Fill O's cmd, args and arg_file from ARGV[I..ARGC), or exit 2. */
+/* Add the input source FILE (-a FILE, ":::: FILE") to O. */
+void cliwords_add_file(struct opts *o, const char *file, bool linked);
+
+/* Fill O's cmd and its input sources from ARGV[I..ARGC), or exit 2. */
 void cliwords_split(struct opts *o, int argc, char **argv, int i);
 
 #endif

@@ -132,9 +132,11 @@ static bool split(struct reader *r, const char *buf, size_t n, int64_t now)
 	return true;
 }
 
-static void read_fd(struct reader *r)
+/* Read the input to its end (true) or until the run stops (false). */
+static bool read_fd(struct reader *r)
 {
 	char *buf = xmalloc(READ_SIZE);
+	bool end = false;
 
 	for (;;) {
 		ssize_t n;
@@ -152,29 +154,28 @@ static void read_fd(struct reader *r)
 		if (n == 0) {
 			/* A last record without its delimiter. */
 			if (r->part.len > 0 || r->rest != REST_KEEP)
-				end_record(r, now_ns());
+				end = end_record(r, now_ns());
+			else
+				end = true;
 			break;
 		}
 		if (!split(r, buf, (size_t)n, now_ns()))
 			break;
 	}
 	free(buf);
+	return end;
 }
 
 static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
 
-	if (r->c.src->fd < 0) {
-		for (int i = 0; i < r->c.src->nargs; i++)
-			if (!add(r, r->c.src->args[i],
-				 strlen(r->c.src->args[i]), now_ns()))
-				goto done;
-	} else {
-		read_fd(r);
-	}
+	if (sources_held(r->c.src))
+		sources_emit_all(r->c.src, &r->b);
+	else if (read_fd(r))
+		sources_end(r->c.src, &r->b, now_ns());
+	/* after a stop, put() refuses the rest as it refused the last */
 	batch_flush(&r->b, now_ns());
-done:
 	batch_release(&r->b);
 	strbuf_release(&r->part);
 	r->c.done(r->c.batch.arg);

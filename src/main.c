@@ -263,7 +263,7 @@ int main(int argc, char **argv)
 	cli_parse(&o, argc, argv);
 	r->o = &o;
 	/* the header, if any, names the columns the template refers to */
-	sources_open(&r->src, &o);
+	sources_open(&r->src, &o, o.delim);
 	setup_command(r, &o);
 	/* Every output is checked before the job log is replaced. */
 	if (o.json_log)

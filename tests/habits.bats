@@ -162,17 +162,6 @@ fanout: halted: 1 done, 1 failed, 0 cancelled, 2 never started" ]
 	[ "$output" = 100 ]
 }
 
-@test ":::+ and a second ::: are refused, not taken as records" {
-	refused "':::+': linked input sources are not supported yet" \
-		touch ::: a :::+ b
-	refused "':::' after ':::': several input sources are not supported yet" \
-		touch {1} {2} ::: a b ::: c d
-	refused "'::::' after ':::': several input sources are not supported yet" \
-		touch ::: a :::: list
-	refused "'::::+': linked input sources are not supported yet" \
-		touch ::::+ list
-}
-
 @test ":::: FILE reads the records of FILE, as -a FILE; stdin is not read" {
 	printf 'a\nb\n' >files.txt
 	run sh -c "echo c | '$FANOUT' -k echo :::: files.txt"
@@ -187,10 +176,5 @@ fanout: halted: 1 done, 1 failed, 0 cancelled, 2 never started" ]
 	[[ "$output" == "fanout: cannot open 'missing.txt': "* ]]
 	rm files.txt
 	refused "'::::' needs a FILE" touch ran ::::
-	refused "'::::' with 2 files: several input sources are not supported yet" \
-		touch :::: a b
-	refused ":::: and --arg-file cannot be used together" \
-		-a /dev/null touch :::: /dev/null
-	refused "--arg-file given twice: several input sources are not supported yet" \
-		-a /dev/null --arg-file=/dev/null touch ran
+	refused "'::::+' needs a FILE" touch ran ::: a ::::+
 }

@@ -105,3 +105,88 @@ same() {
 	[ "$output" = $'b\ne' ]
 	[ "$(cat err)" = "fanout: job 2: argument list too long (record 2)" ]
 }
+
+@test "the four commands that once ran something else are right" {
+	same $'a\nb' '' echo {1} ::: a b
+	same $'a c\na d\nb c\nb d' '' echo {1} {2} ::: a b ::: c d
+	same 'a b' '' echo ::: a :::+ b
+	printf 'x y\nz\n' >files.txt
+	same $'[x y]\n[z]' '' printf '[%s]\n' :::: files.txt
+}
+
+@test "several ::: sources: every combination, the first varying slowest" {
+	same $'c-a\nd-a\nc-b\nd-b' '' echo {2}-{1} ::: a b ::: c d
+	same $'a c\na d\nb c\nb d' '' echo ::: a b ::: c d
+	same $'a 1 x\na 1 y\nb 2 x\nb 2 y' '' echo ::: a b :::+ 1 2 ::: x y
+	same $'a 1 X 11\na 1 Y 22\nb 2 X 11\nb 2 Y 22\nc 3 X 11\nc 3 Y 22' '' \
+		echo ::: a b c :::+ 1 2 3 ::: X Y :::+ 11 22
+	# {} is the values joined by spaces, in one argument (parallel -q
+	# would split it); a missing one is empty
+	run fanout -k printf '[%s]' {} {3} ::: a b ::: c
+	[ "$output" = '[a c][][b c][]' ]
+}
+
+@test ":::+ and ::::+ link to the source before: n-th with n-th, the shortest wins" {
+	same $'a 1\nb 2' '' echo ::: a b c :::+ 1 2
+	printf '1\n2\n3\n' >nums
+	same $'a 1\nb 2' '' echo ::: a b ::::+ nums
+	same $'1 a\n2 b' '' echo :::: nums :::+ a b
+	run fanout echo :::+ a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: ':::+' links to the input source before it, and there is none" ]
+}
+
+@test "--link links them all, shorter sources wrapping round" {
+	same $'a 1\nb 2\na 3\nb 4\na 5' '' --link echo ::: a b ::: 1 2 3 4 5
+	same $'a 1\nb 1' '' --xapply echo ::: a b ::: 1
+}
+
+@test ":::: with several files, -a more than once, and - for stdin" {
+	printf 'x\ny\n' >f1
+	printf '1\n2\n' >f2
+	same $'x 1\nx 2\ny 1\ny 2' '' echo :::: f1 f2
+	same $'x 1\nx 2\ny 1\ny 2' '' -a f1 -a f2 echo
+	same $'x p\nx q\ny p\ny q' $'p\nq\n' echo :::: f1 -
+	same $'p x\np y\nq x\nq y' $'p\nq\n' echo :::: - f1
+	same $'x a\ny a' '' echo :::: f1 ::: a
+	run fanout echo :::: - -
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: '-' (standard input) given as 2 input sources: it can be read once" ]
+	run fanout echo :::: f1 missing
+	[ "$status" -eq 2 ]
+	[[ "$output" == "fanout: cannot open 'missing': "* ]]
+}
+
+@test "an empty source among several is one empty value, as in parallel" {
+	same $'[][a]\n[][b]' '' echo [{1}][{2}] ::: ::: a b
+	same '[a][]' '' echo [{1}][{2}] ::: a :::: /dev/null
+	same '[][a]' '' echo [{1}][{2}] :::: - ::: a
+	run fanout echo ::: a :::
+	[ "$output" = 'a ' ]
+}
+
+@test "several sources with --colsep and --header" {
+	same $'D C B A\nH G F E' '' --link --colsep - echo {4} {3} {2} {1} ::: A-B E-F ::: C-D G-H
+	same $'a c\nb c' '' --header : echo {f} {g} ::: f a b ::: g c
+}
+
+@test "several sources in --shell mode: each value its own parameter" {
+	run fanout -k -s 'printf "[%s]" {2} {1}; echo' ::: "a'b" ::: '$(touch x)'
+	[ "$output" = "[\$(touch x)][a'b]" ]
+	[ ! -e x ]
+	run fanout -k -s 'printf "[%s]"' ::: "a b" ::: c
+	[ "$output" = '[a b][c]' ]
+}
+
+@test "several sources: the first streams, the job's number is the combination's" {
+	# the first record's jobs run before the input ends
+	mkfifo in
+	fanout -k sh -c 'echo "$FANOUT_SEQ $1 $2"; touch "done.$FANOUT_SEQ"' sh :::: in ::: x y >out &
+	exec 5>in
+	echo a >&5
+	wait_for done.2
+	echo b >&5
+	exec 5>&-
+	wait
+	[ "$(cat out)" = $'1 a x\n2 a y\n3 b x\n4 b y' ]
+}

@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check(const struct opts *o)
 {
-	if (o->jobs < 1 || o->ncmd < 0 || o->nargs < 0 || o->burst < 1 ||
+	if (o->jobs < 1 || o->ncmd < 0 || o->nsrc < 0 || o->burst < 1 ||
 	    o->batch < 1 || o->delim < 0 || o->delim > 255 || !o->repl ||
 	    !o->repl[0] || o->buffer_size == 0)
 		abort();
@@ -58,9 +58,10 @@ static void check(const struct opts *o)
 			abort();
 	if (o->ncmd > 0 && o->cmd[o->ncmd] != NULL)
 		abort();
-	for (int i = 0; i < o->nargs; i++)
-		if (!o->args[i])
-			abort();
+	for (int i = 0; i < o->nsrc; i++)
+		for (int j = 0; o->src[i].is_args && j < o->src[i].nargs; j++)
+			if (!o->src[i].args[j])
+				abort();
 	if (o->batch_timeout_ns < 0 || o->timeout_ns < 0 ||
 	    o->kill_after_ns < 0 || o->retries < 0 || o->breaker < 0)
 		abort();

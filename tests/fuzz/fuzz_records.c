@@ -125,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 
 	/* one source, no columns: what input.c does on its own */
 	src.fd = fileno(f);
+	src.nsrc = 1;
 	c.src = &src;
 	c.delim = w.delim;
 	c.stop_fd = stop_fd[0];
