@@ -314,6 +314,16 @@ static void name_failure(struct attempt_worker *w, const struct attempt *a,
 }
 
 /*
+ * Did attempt A die of stdout's reader going away (-u, or a job writing to
+ * fanout's stderr that is the same pipe)? The run then ends quietly, as for
+ * fanout's own EPIPE: such a job is not named.
+ */
+static bool output_closed(struct attempt_worker *w, const struct attempt *a)
+{
+	return a->signal == SIGPIPE && fanin_stdout_closed(w->c->fanin);
+}
+
+/*
  * Account for finished attempt A of job J, counted and its output handed
  * on: the gate, the reports, --halt. True if the job is to run again.
  */
@@ -396,7 +406,7 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		 * -k), before what the gate and --halt say about it.
 		 */
 		if (!attempt_ok(&a) && !a.cancelled && !a.not_started &&
-		    !c->quiet_failures)
+		    !c->quiet_failures && !output_closed(w, &a))
 			name_failure(w, &a, argv);
 	}
 	if (account(w, j, &a, probe)) {

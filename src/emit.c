@@ -15,11 +15,14 @@
 #include "emit.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "term.h"
 
@@ -45,6 +48,7 @@ void emit_init(struct emit *e, void (*on_error)(void *arg), void *arg)
 	e->iov = xmalloc(NIOV * sizeof *e->iov);
 	e->stage = xmalloc(STAGE_SIZE);
 	e->stiov = -1;
+	e->watch_stop[0] = e->watch_stop[1] = -1;
 	atomic_init(&e->dead[0], false);
 	atomic_init(&e->dead[1], false);
 	atomic_init(&e->error, EMIT_OK);
@@ -96,15 +100,90 @@ void emit_lost(struct emit *e)
 	fail(e, EMIT_FATAL);
 }
 
+/*
+ * Do REVENTS of poll(2) on an fd, asked for no event, say its reader is
+ * gone? A pipe's write end reports POLLERR once no reader is left, a stream
+ * socket POLLHUP once both ways are shut (a hung-up terminal both).
+ */
+static bool gone(short revents)
+{
+	return (revents & (POLLERR | POLLHUP)) != 0;
+}
+
+/* Fd WHICH + 1 has no reader: it is dead, and the run's error says so. */
+static void mark_gone(struct emit *e, int which)
+{
+	if (!atomic_exchange(&e->dead[which], true))
+		fail(e, EMIT_CLOSED);
+}
+
 bool emit_reader_gone(struct emit *e, int which)
 {
 	struct pollfd p = { .fd = which + 1, .events = 0 };
 
-	if (!(poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
+	if (!(poll(&p, 1, 0) == 1 && gone(p.revents)))
 		return false;
-	if (!atomic_exchange(&e->dead[which], true))
-		fail(e, EMIT_CLOSED);
+	mark_gone(e, which);
 	return true;
+}
+
+/* The watcher thread: sleep in poll(2) until fd 1's reader goes, or stop. */
+static void *watch_main(void *arg)
+{
+	struct emit *e = arg;
+	struct pollfd p[2] = {
+		{ .fd = 1, .events = 0 },
+		{ .fd = e->watch_stop[0], .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		if (p[1].revents || (p[0].revents & POLLNVAL))
+			return NULL;
+		if (gone(p[0].revents)) {
+			mark_gone(e, 0);
+			return NULL;
+		}
+	}
+}
+
+void emit_watch(struct emit *e)
+{
+	struct stat st;
+	pthread_attr_t attr;
+	int err;
+
+	if (fstat(1, &st) != 0 || !(S_ISFIFO(st.st_mode) ||
+				    S_ISSOCK(st.st_mode)))
+		return;
+	if (pipe2(e->watch_stop, O_CLOEXEC) < 0)
+		goto none;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 128 * 1024);
+	err = pthread_create(&e->watcher, &attr, watch_main, e);
+	pthread_attr_destroy(&attr);
+	if (!err)
+		return;
+	close(e->watch_stop[0]);
+	close(e->watch_stop[1]);
+none:
+	/* Not fatal: a closed reader is then seen at the next write. */
+	e->watch_stop[0] = e->watch_stop[1] = -1;
+}
+
+void emit_unwatch(struct emit *e)
+{
+	if (e->watch_stop[1] < 0)
+		return;
+	(void)write(e->watch_stop[1], "x", 1);
+	pthread_join(e->watcher, NULL);
+	close(e->watch_stop[0]);
+	close(e->watch_stop[1]);
+	e->watch_stop[0] = e->watch_stop[1] = -1;
 }
 
 void emit_begin(struct emit *e, int which, uint64_t seq)

@@ -60,6 +60,10 @@ struct emit {
 	int failed_err[2];      /* a write to fd 1 / 2 failed: errno, not said */
 	uint64_t failed_seq[2];
 
+	/* emit_watch(): a thread polls fd 1 for its reader going away. */
+	pthread_t watcher;
+	int watch_stop[2];      /* emit_unwatch() writes here; -1: no watcher */
+
 	_Atomic bool dead[2];   /* fd 1 / fd 2 failed: drop what goes there */
 	_Atomic int error;      /* enum emit_error: the first */
 	void (*on_error)(void *arg);
@@ -112,6 +116,18 @@ bool emit_dead(struct emit *e, int which);
  * from now on and the error is EMIT_CLOSED. Not within a session.
  */
 bool emit_reader_gone(struct emit *e, int which);
+
+/*
+ * When fd 1 is a pipe or a socket, watch it from a thread of its own: once
+ * its reader is gone (`| head -1` has exited), fd 1 is dead and the error
+ * EMIT_CLOSED, at once, not at the next write, which may never come: with
+ * -u fanout writes nothing there itself, and a job may print nothing more.
+ * Call once the ON_ERROR callback can act.
+ */
+void emit_watch(struct emit *e);
+
+/* Stop watching (the run is over: a write says the rest). */
+void emit_unwatch(struct emit *e);
 
 /* Output was lost some other way (said by the caller): EMIT_FATAL. */
 void emit_lost(struct emit *e);

@@ -57,6 +57,22 @@ enum fanin_error fanin_error(struct fanin *f)
 	return (enum fanin_error)emit_error(&f->emit);
 }
 
+void fanin_watch(struct fanin *f)
+{
+	emit_watch(&f->emit);
+}
+
+void fanin_unwatch(struct fanin *f)
+{
+	emit_unwatch(&f->emit);
+}
+
+bool fanin_stdout_closed(struct fanin *f)
+{
+	return emit_dead(&f->emit, 0) ? emit_error(&f->emit) == EMIT_CLOSED
+				      : emit_reader_gone(&f->emit, 0);
+}
+
 /* Stream WHICH of job O could not be held (ERR): drop it, and say so. */
 static void lose(struct fanin *f, struct jobout *o, int which, int err)
 {
@@ -384,6 +400,7 @@ void fanin_finish(struct fanin *f)
 	}
 	free(f->rbuf);
 	f->rbuf = NULL;
+	emit_unwatch(&f->emit);
 	emit_release(&f->emit);
 	outbuf_store_release(&f->store);
 	pthread_mutex_unlock(&f->mu);

@@ -119,4 +119,14 @@ void fanin_finish(struct fanin *f);
 /* The first write error, or FANIN_OK. */
 enum fanin_error fanin_error(struct fanin *f);
 
+/*
+ * Watch stdout for its reader going away (emit_watch()), until
+ * fanin_unwatch(): once the run's error callback can act.
+ */
+void fanin_watch(struct fanin *f);
+void fanin_unwatch(struct fanin *f);
+
+/* Has stdout's reader gone (now or before)? Then the error is FANIN_CLOSED. */
+bool fanin_stdout_closed(struct fanin *f);
+
 #endif

@@ -304,11 +304,14 @@ int main(int argc, char **argv)
 	if (o.progress)
 		progress_start(&r->gate, &r->sched, runstate_stop_fd());
 	setup_attempts(r, &o);
+	fanin_watch(&r->fanin);
 	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 	signals_start();
 	start_input(r);
 
 	pool_join();
+	/* Every job has ended: a reader that goes now is seen at a write. */
+	fanin_unwatch(&r->fanin);
 	input_error = input_join();
 	fanin_finish(&r->fanin);
 

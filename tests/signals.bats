@@ -164,3 +164,28 @@ start_fanout() {
 	[ ! -s err ]
 	[ "$(wc -l < ran)" -lt 50 ]
 }
+
+@test "-u: a closed stdout stops the run too (exit 141, quietly)" {
+	run bash -c "seq 1000 | '$FANOUT' -u sh -c 'echo line; echo \$0 >> ran' 2>err | head -1 > /dev/null; echo \${PIPESTATUS[1]}"
+	[ "$output" = 141 ]
+	[ ! -s err ]
+	# Before: all 1000 ran (999 killed by SIGPIPE, each named on stderr).
+	[ "$(wc -l < ran)" -lt 500 ]
+}
+
+@test "-u: endless input piped to head -1 ends" {
+	t0=$(date +%s)
+	run bash -c "yes | timeout 60 '$FANOUT' -u echo line 2>/dev/null | head -1 > /dev/null; echo \${PIPESTATUS[1]}"
+	[ "$output" = 141 ]
+	[ $(( $(date +%s) - t0 )) -lt 30 ]
+}
+
+@test "a closed reader is seen at once, not at the next write of a job" {
+	t0=$(date +%s)
+	run bash -c "timeout 60 '$FANOUT' -j2 sh -c 'echo \$1; [ \$1 = a ] || sleep 817.3' sh ::: a b c 2>err | head -1; echo \${PIPESTATUS[0]}"
+	[ "${lines[0]}" = a ]
+	[ "${lines[1]}" = 141 ]
+	[ ! -s err ]
+	[ $(( $(date +%s) - t0 )) -lt 30 ]
+	no_process 'sleep 817.3'
+}
