@@ -51,7 +51,8 @@ _fanout_value()
 		mapfile -t COMPREPLY < <(compgen -W ':' -- "$2")
 		;;
 	--halt | --halt-on-error)
-		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail=' -- "$2")
+		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail= soon,success=
+			now,success= soon,done= now,done=' -- "$2")
 		compopt -o nospace 2>/dev/null
 		;;
 	esac

@@ -49,6 +49,30 @@ struct attempt_worker {
 /* A program that is the same for every job is reported missing once. */
 static atomic_bool reported_missing;
 
+/* The run was stopped by --halt. */
+static atomic_bool halted;
+
+void attempt_check_halt(const struct attempt_conf *c)
+{
+	/* A percentage is of all the jobs: known once the input is over. */
+	uint64_t total = sched_input_closed(c->sched) ? tally_get(TALLY_READ)
+						      : 0;
+
+	if (!halt_reached(&c->halt, tally_get(TALLY_FAILED),
+			  tally_get(TALLY_SUCCEEDED), total) ||
+	    atomic_exchange(&halted, true))
+		return;
+	if (c->halt.when == HALT_NOW)
+		runstate_cancel(SIGTERM, false);
+	else
+		runstate_drain(0);
+}
+
+bool attempt_halted(void)
+{
+	return atomic_load(&halted);
+}
+
 struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 					  int slot)
 {
@@ -347,13 +371,8 @@ static bool account(struct attempt_worker *w, struct job *j,
 		j->not_before_ns = now_ns() + backoff(w, j->attempt);
 		return true;
 	}
-	if (!ok && !a->cancelled && c->halt_fail &&
-	    tally_get(TALLY_FAILED) >= (uint64_t)c->halt_fail) {
-		if (c->halt_now)
-			runstate_cancel(SIGTERM, false);
-		else
-			runstate_drain(0);
-	}
+	if (!a->cancelled)
+		attempt_check_halt(c);
 	return false;
 }
 

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "cost.h"
+#include "halt.h"
 #include "job.h"
 
 /* One finished (or failed to start) attempt of a job. */
@@ -72,8 +73,7 @@ struct attempt_conf {
 	bool breaker;                   /* the gate has a breaker: log its state */
 	int retries;
 	int64_t retry_delay_ns;         /* 0: one second */
-	int halt_fail;                  /* --halt after this many failures; 0: no */
-	bool halt_now;                  /* --halt now: cancel, not drain */
+	struct halt halt;               /* --halt */
 };
 
 /* One worker's context: argv space, environment, read buffer, its child. */
@@ -88,5 +88,14 @@ void attempt_worker_free(struct attempt_worker *w);
 
 /* Run one attempt of J on W; J then goes back to the scheduler or is freed. */
 void attempt_run(struct attempt_worker *w, struct job *j);
+
+/*
+ * --halt: stop the run if C's condition holds now (after each job, and
+ * once the input is over, when a percentage's total becomes known).
+ */
+void attempt_check_halt(const struct attempt_conf *c);
+
+/* Whether --halt stopped the run. */
+bool attempt_halted(void);
 
 #endif

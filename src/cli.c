@@ -76,7 +76,8 @@ static const struct optdef optdefs[] = {
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
 	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
-	{ "halt", 0, O_HALT, "WHEN,fail=N", "stop after N failures: soon, or now (kill)" },
+	{ "halt", 0, O_HALT, "WHEN,WHY=N", "stop soon, or now (kill), after N (or N%)\n"
+				   "jobs fail, succeed or are done" },
 	{ "header", 0, O_HEADER, ":", "the first record names the columns: {name}" },
 	{ "help", 'h', O_HELP, NULL, "show this help and exit" },
 	{ NULL, 'I', O_REPL, "STR", "use STR instead of {} for the record" },

@@ -12,16 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "halt.h"
+
 enum out_mode {
 	OUT_GROUP,      /* default: each job's stdout whole, then its stderr */
 	OUT_LINE,       /* --line-buffer: whole lines interleave */
 	OUT_UNGROUP,    /* -u: jobs write straight to fanout's stdout/stderr */
-};
-
-enum halt_when {
-	HALT_NEVER,
-	HALT_SOON,      /* start nothing new; running jobs finish */
-	HALT_NOW,       /* kill running jobs too */
 };
 
 /* An input source: ::: ARGS, or a FILE (-a, ::::; "-" is stdin). */
@@ -58,8 +54,7 @@ struct opts {
 	int retries;
 	int64_t retry_delay_ns;
 	uint64_t shard_k, shard_n;      /* --shard K/N; shard_n 0: all jobs */
-	enum halt_when halt;
-	int halt_fail;
+	struct halt halt;               /* --halt */
 
 	int64_t timeout_ns;             /* 0: none */
 	int64_t kill_after_ns;

@@ -79,30 +79,10 @@ int delim_arg(const char *name, const char *v)
 
 void halt_arg(struct opts *o, const char *name, const char *v)
 {
-	const char *rest;
+	const char *why = halt_parse(v, &o->halt);
 
-	/* GNU parallel's older forms, which its --halt still takes too. */
-	if (strcmp(v, "0") == 0 || strcmp(v, "never") == 0) {
-		o->halt = HALT_NEVER;
-		o->halt_fail = 0;
-		return;
-	}
-	if (strcmp(v, "1") == 0)
-		v = "soon,fail=1";
-	else if (strcmp(v, "2") == 0)
-		v = "now,fail=1";
-
-	if (strncmp(v, "soon,fail=", 10) == 0) {
-		o->halt = HALT_SOON;
-		rest = v + 10;
-	} else if (strncmp(v, "now,fail=", 9) == 0) {
-		o->halt = HALT_NOW;
-		rest = v + 9;
-	} else {
-		die(EXIT_USAGE, "%s '%s': must be soon,fail=N or now,fail=N "
-		    "(or 0, 1, 2)", name, v);
-	}
-	o->halt_fail = (int)num_arg(name, rest, 1, 1000000000);
+	if (why)
+		die(EXIT_USAGE, "%s '%s': %s", name, v, why);
 }
 
 #define JOBS_MAX 4096

@@ -27,7 +27,7 @@ size_t size_arg(const char *name, const char *v);
 /* One record separator byte: one character, \n, \t, \0 or \\. */
 int delim_arg(const char *name, const char *v);
 
-/* --halt: soon,fail=N or now,fail=N, or GNU parallel's 0, 1, 2. */
+/* --halt: GNU parallel's WHEN,WHY=N[%] and its older forms (halt.h). */
 void halt_arg(struct opts *o, const char *name, const char *v);
 
 /* -j: N, N%, +N, -N (of the CPUs), 0 for as many as the fd limit allows. */

@@ -161,7 +161,11 @@ static bool admit(struct job *j, void *arg)
 /* The reader is done: the workers end once the queue is empty. */
 static void input_done(void *arg)
 {
-	sched_close(&((struct runner *)arg)->sched);
+	struct runner *r = arg;
+
+	sched_close(&r->sched);
+	/* A --halt percentage now has its total. */
+	attempt_check_halt(&r->attempt);
 }
 
 /* Start the reader on the opened sources, its jobs to admit(). */
@@ -208,8 +212,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.quiet_failures = o->quiet_failures,
 		.breaker = o->breaker > 0,
 		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,
-		.halt_fail = o->halt != HALT_NEVER ? o->halt_fail : 0,
-		.halt_now = o->halt == HALT_NOW,
+		.halt = o->halt,
 	};
 }
 
@@ -244,6 +247,14 @@ static int exit_status(struct runner *r, int input_error)
 		return EXIT_FATAL;
 	if (sig)
 		return 128 + sig;
+	/*
+	 * Halted on success: its goal was met (GNU parallel's 0). On done:
+	 * what was not run or was killed is no failure, what failed is.
+	 */
+	if (attempt_halted() && r->o->halt.why == HALT_SUCCESS)
+		return EXIT_OK;
+	if (attempt_halted() && r->o->halt.why == HALT_DONE)
+		return tally_get(TALLY_FAILED) ? EXIT_JOBS_FAILED : EXIT_OK;
 	if (tally_get(TALLY_FAILED) || tally_get(TALLY_CANCELLED) ||
 	    runstate_get() != RS_RUNNING)
 		return EXIT_JOBS_FAILED;

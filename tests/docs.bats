@@ -210,7 +210,7 @@ run_example() {
 		'fanout -kj4 --tag ech' 'fanout -j 4 ls --colo' 'fanout --batch-'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "<fanout --timeout=>" ]
-	[ "${lines[1]}" = "<fanout --halt=now,fail=>" ]
+	[ "${lines[1]}" = "<fanout --halt=now,>" ]
 	[ "${lines[2]}" = "<fanout -k -a sub/input.txt >" ]
 	[ "${lines[3]}" = "<fanout -kj4 --tag echo >" ]
 	[ "${lines[4]}" = "<fanout -j 4 ls --color=>" ]
@@ -224,7 +224,7 @@ run_example() {
 			"$COMP/fanout.fish" "$1" | cut -f1 | tr '\n' ' '
 	}
 	[ "$(complete_fish 'fanout --ti')" = "--timeout " ]
-	[ "$(complete_fish 'fanout --halt ')" = "now,fail= soon,fail= " ]
+	[ "$(complete_fish 'fanout --halt ')" = "now,done= now,fail= now,success= soon,done= soon,fail= soon,success= " ]
 	[ "$(complete_fish 'fanout -k -a sub/in')" = "sub/input.txt " ]
 	[[ " $(complete_fish 'fanout -kj 4 --tag ech')" == *" echo "* ]]
 	[[ " $(complete_fish 'fanout -j4 ls --colo')" == *" --color "* ]]

@@ -140,7 +140,7 @@ fanout: halted: 1 done, 1 failed, 0 cancelled, 2 never started" ]
 	[ -z "$(grep -x late <<<"$output")" ]
 	[ $(($(date +%s) - start)) -lt 20 ]
 	no_process 'sleep 30.71'
-	refused "--halt-on-error '3': must be soon,fail=N or now,fail=N (or 0, 1, 2)" \
+	refused "--halt-on-error '3': must be soon or now, then fail, success or done =N or =N% (e.g. soon,fail=1); or 0, 1, 2, -1, -2" \
 		--halt-on-error 3 touch ran ::: x
 }
 

@@ -135,3 +135,54 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	run bash -c "echo y | '$FANOUT' echo got"
 	[ "$output" = "got y" ]
 }
+
+@test "--halt now,success=1: the first success stops the run, exit 0, as in parallel" {
+	start=$(date +%s)
+	run fanout -j2 --quiet-failures --halt now,success=1 sh -c '
+		case $1 in ok) sleep 0.5; echo found ;; bad) exit 1 ;; *) sleep 817.5 ;; esac' sh ::: bad ok slow later
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^fanout:' <<<"$output")" = found ]
+	[[ "$output" == *"fanout: halted: 1 done, 1 failed, 1 cancelled, 1 never started"* ]]
+	[ $(($(date +%s) - start)) -lt 20 ]
+	no_process 'sleep 817.5'
+	# -2 is now,success=1; -1 soon,success=1 lets running jobs finish.
+	run fanout -j1 --halt -2 echo ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a\nfanout: halted: 1 done, 0 failed, 0 cancelled, 1 never started' ]
+	run fanout -j2 --halt -1 sh -c 'echo $1; [ $1 = a ] || sleep 0.5' sh ::: a b c
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^fanout:' <<<"$output" | sort)" = $'a\nb' ]
+}
+
+@test "--halt soon,fail=20%: a percentage of all the jobs" {
+	# Jobs 2 and 4 fail: 2 of 10 is 20%; job 5 does not start.
+	run fanout -j1 --quiet-failures --halt soon,fail=20% sh -c 'echo $1; [ $(($1 % 2)) = 1 ]' sh ::: $(seq 10)
+	[ "$status" -eq 1 ]
+	[ "$output" = $'1\n2\n3\n4\nfanout: halted: 2 done, 2 failed, 0 cancelled, 6 never started' ]
+	# From a stream: the total is known once the input ends.
+	run bash -c "seq 10 | '$FANOUT' -j1 --quiet-failures --halt 30% sh -c 'echo \$0; exit 1'"
+	[ "$status" -eq 1 ]
+	[ "$output" = $'1\n2\n3\nfanout: halted: 0 done, 3 failed, 0 cancelled, 7 never started' ]
+	# Less than the percentage: the run goes to its end.
+	run fanout -j1 --quiet-failures --halt soon,fail=50% sh -c '[ $1 != 1 ]' sh ::: 1 2 3
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+}
+
+@test "--halt soon,done=N: after N jobs either way; exit 1 only if one failed" {
+	run fanout -j1 --halt soon,done=2 echo ::: a b c
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a\nb\nfanout: halted: 2 done, 0 failed, 0 cancelled, 1 never started' ]
+	run fanout -j1 --quiet-failures --halt now,done=2 sh -c 'echo $1; [ $1 != b ]' sh ::: a b c
+	[ "$status" -eq 1 ]
+	[ "$output" = $'a\nb\nfanout: halted: 1 done, 1 failed, 0 cancelled, 1 never started' ]
+}
+
+@test "--halt: a value outside parallel's grammar is refused" {
+	for v in 3 soon soon,fail= now,fail=0 soon,fail=101% later,fail=1 soon,oops=1 100%; do
+		run fanout --halt "$v" touch ran ::: x
+		[ "$status" -eq 2 ]
+		[ "$output" = "fanout: --halt '$v': must be soon or now, then fail, success or done =N or =N% (e.g. soon,fail=1); or 0, 1, 2, -1, -2" ]
+	done
+	[ ! -e ran ]
+}
