@@ -180,7 +180,7 @@ run_example() {
 	run bash --norc --noprofile complete.bash "$COMP/fanout.bash"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "--timeout " ]
-	[ "${lines[1]}" = "soon,fail= " ]
+	[ "${lines[1]}" = "soon,done= soon,fail= soon,success= " ]
 	[ "${lines[2]}" = "sub/input.txt " ]
 	[[ " ${lines[3]}" == *" echo "* ]]
 	[ "${lines[4]}" = "sub/input.txt " ]
