@@ -117,11 +117,11 @@ static bool report_interpreter(const char *name, const char *path, int err)
 		return false;
 	/* Only what is so: EACCES may also be a noexec mount, for one. */
 	if (err == ENOENT && access(interp, F_OK) != 0) {
-		warnx("cannot run '%s': interpreter '%s' not found", name,
+		warning("cannot run '%s': interpreter '%s' not found", name,
 		      interp);
 		said = true;
 	} else if (err == EACCES && access(interp, X_OK) != 0) {
-		warnx("cannot run '%s': interpreter '%s' not executable",
+		warning("cannot run '%s': interpreter '%s' not executable",
 		      name, interp);
 		said = true;
 	}
@@ -144,14 +144,14 @@ static void report_unrunnable(const char *name, const char *path, int err,
 	if (report_interpreter(name, path, err))
 		return;
 	if (shell_line)
-		warnx("'%s': command not found (for a shell command line, "
+		warning("'%s': command not found (for a shell command line, "
 		      "use --shell)", name);
 	else if (err == ENOENT)
-		warnx("'%s': command not found", name);
+		warning("'%s': command not found", name);
 	else if (err == EACCES)
-		warnx("'%s': not executable", name);
+		warning("'%s': not executable", name);
 	else
-		warnx("'%s': cannot run: %s", name, strerror(err));
+		warning("'%s': cannot run: %s", name, strerror(err));
 }
 
 /* Attempt A cannot run because of ERR: it fails at once, unstarted. */
@@ -179,7 +179,7 @@ static const char *resolve(struct attempt_worker *w, char **argv,
 	*own = NULL;
 	if (j->too_long) {
 		/* The reader kept none of it (batch.h): it fails unrun. */
-		warnx("job %llu: argument list too long (record %llu)",
+		warning("job %llu: argument list too long (record %llu)",
 		      (unsigned long long)j->seq,
 		      (unsigned long long)j->too_long);
 		return unrunnable(a, E2BIG);
@@ -249,11 +249,11 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 	snprintf(w->seqenv, sizeof w->seqenv, "FANOUT_SEQ=%llu", seq);
 	switch (exec_start(&w->x, path, argv, w->envp, to_fanin, w, a)) {
 	case EXEC_NO_PIPE:
-		warnerr("job %llu: cannot make a pipe", seq);
+		warning_errno("job %llu: cannot make a pipe", seq);
 		return;
 	case EXEC_NO_RUN:
 		if (errno == E2BIG)
-			warnx("job %llu: argument list too long", seq);
+			warning("job %llu: argument list too long", seq);
 		else
 			report_unrunnable(argv[0], path, errno,
 					  !w->c->tmpl->cmd_varies);
@@ -332,7 +332,7 @@ static void name_failure(struct attempt_worker *w, const struct attempt *a,
 	struct strbuf sb = STRBUF_INIT;
 
 	jobfail_format(&sb, &f);
-	warnx("%s", sb.buf);
+	warning("%s", sb.buf);
 	strbuf_release(&sb);
 	free(own);
 }

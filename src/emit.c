@@ -8,7 +8,7 @@
  * - Between emit_begin() and emit_end() nothing calls out of emit but
  *   writev(2) and term, whose lock is a leaf: a failed write is only noted
  *   (failed_err, on_error_due) and said once the lock is let go, since
- *   saying it takes the lock again (warnx -> write_std -> emit_record) and
+ *   saying it takes the lock again (warning -> write_std -> emit_record) and
  *   ON_ERROR takes other modules' locks.
  */
 #define _GNU_SOURCE
@@ -258,7 +258,7 @@ void emit_end(struct emit *e)
 			fail(e, EMIT_CLOSED);
 			continue;
 		}
-		warnx("cannot write output of job %llu to %s: %s; the rest of "
+		warning("cannot write output of job %llu to %s: %s; the rest of "
 		      "%s is lost", (unsigned long long)seq[which],
 		      stream_name[which], strerror(err[which]),
 		      stream_name[which]);

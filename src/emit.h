@@ -23,7 +23,7 @@
  * Lock order (all of fanout's locks that meet here):
  *   fanin's lock -> a jobout's lock -> any other lock (the gate's, a log's,
  *   the scheduler's) -> e->mu -> the outbuf store's lock -> term's lock.
- * warnx() and die() take e->mu (through write_std()), so they may be called
+ * warning() and die() take e->mu (through write_std()), so they may be called
  * with any lock held except e->mu itself: code between emit_begin() and
  * emit_end() never calls them, nor ON_ERROR, nor anything that allocates.
  */

@@ -15,7 +15,7 @@
  *   A job not live is touched by its worker and by whoever moves the head,
  *   so its buffers are under its own o->mu; a live job only by its worker.
  * - Lock order: f->mu, then o->mu, then emit's, then f->store.mu (emit.h
- *   has the whole list). Messages (warnx) are said outside emit sessions.
+ *   has the whole list). Messages (warning()) are said outside emit sessions.
  */
 #define _GNU_SOURCE
 #include "fanin.h"
@@ -78,7 +78,7 @@ static void lose(struct fanin *f, struct jobout *o, int which, int err)
 {
 	struct outbuf *b = &o->buf[which];
 
-	warnx("cannot hold output in a temp file in '%s': %s; %s of job %llu "
+	warning("cannot hold output in a temp file in '%s': %s; %s of job %llu "
 	      "is lost", f->store.tmpdir, strerror(err), stream_name[which],
 	      (unsigned long long)o->seq);
 	outbuf_drop(&f->store, b, b->len);
@@ -176,7 +176,7 @@ static void write_held(struct fanin *f, struct jobout *o, int which,
 	emit_end(&f->emit);
 	outbuf_drop(&f->store, &o->buf[which], n);
 	if (h.read_err) {
-		warnx("cannot read back %s of job %llu from its temp file: %s",
+		warning("cannot read back %s of job %llu from its temp file: %s",
 		      stream_name[which], (unsigned long long)o->seq,
 		      h.read_err > 0 ? strerror(h.read_err) : "file too short");
 		emit_lost(&f->emit);

@@ -33,15 +33,15 @@ static void announce(struct gate *g, bool probe_failed)
 
 	fmt_seconds(g->br.cooldown_ns, cool, sizeof cool);
 	if (g->br.state == BREAKER_OPEN && probe_failed)
-		warnx("breaker open again: probe job failed; next try in %s",
+		warning("breaker open again: probe job failed; next try in %s",
 		      cool);
 	else if (g->br.state == BREAKER_OPEN)
-		warnx("breaker open after %d failed jobs in a row; next try in %s",
+		warning("breaker open after %d failed jobs in a row; next try in %s",
 		      g->br.threshold, cool);
 	else if (g->br.state == BREAKER_HALF_OPEN)
-		warnx("breaker half-open: starting one probe job");
+		warning("breaker half-open: starting one probe job");
 	else
-		warnx("breaker closed: probe job succeeded");
+		warning("breaker closed: probe job succeeded");
 }
 
 bool gate_pass(struct gate *g, bool *probe)

@@ -219,7 +219,7 @@ static void *watch_guardian(void *arg)
 	while ((n = read(guardian_alive_fd, &c, 1)) < 0 && errno == EINTR)
 		;
 	if (n == 0)
-		warnx("the guardian process died: jobs may outlive a SIGKILL of fanout");
+		warning("the guardian process died: jobs may outlive a SIGKILL of fanout");
 	return NULL;
 }
 

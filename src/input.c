@@ -47,7 +47,7 @@ static bool take(struct reader *r, const char *p, size_t n, int64_t now)
 	nul = memchr(p, '\0', n);
 	if (nul) {
 		/* A program cannot be given a NUL: cut the record there. */
-		warnx("record %llu holds a NUL byte: cut there (use -0 for "
+		warning("record %llu holds a NUL byte: cut there (use -0 for "
 		      "NUL-separated input)",
 		      (unsigned long long)batch_records(&r->b) + 1);
 		n = (size_t)(nul - p);
@@ -147,7 +147,7 @@ static bool read_fd(struct reader *r)
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			warnerr("cannot read input");
+			warning_errno("cannot read input");
 			r->error = 1;
 			break;
 		}

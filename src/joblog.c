@@ -182,7 +182,7 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 		    : write_all(l->fd, buf, (size_t)len)) < 0 && !l->failed) {
 		l->failed = true;
 		atomic_store(&write_failed, true);
-		warnerr("cannot write job log '%s'", l->path);
+		warning_errno("cannot write job log '%s'", l->path);
 	}
 	pthread_mutex_unlock(&l->mu);
 	free(buf);

@@ -301,7 +301,7 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		    : write_all(l->fd, b.s, b.len)) < 0 && !l->failed) {
 		l->failed = true;
 		atomic_store(&write_failed, true);
-		warnerr("cannot write JSON log '%s'", l->path);
+		warning_errno("cannot write JSON log '%s'", l->path);
 	}
 	pthread_mutex_unlock(&l->mu);
 	free(b.s);

@@ -140,7 +140,7 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 		return;
 	if (pipe(fds) < 0) {
 		term_stop();
-		warnerr("cannot show progress");
+		warning_errno("cannot show progress");
 		return;
 	}
 	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
@@ -154,7 +154,7 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 	e = pthread_create(&P.thread, NULL, progress_main, NULL);
 	if (e) {
 		term_stop();
-		warnx("cannot show progress: %s", strerror(e));
+		warning("cannot show progress: %s", strerror(e));
 		close(fds[0]);
 		close(fds[1]);
 		return;

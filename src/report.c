@@ -107,7 +107,7 @@ static void print_top(const char *what, int rank, const struct cost_top *t)
 
 	if (t->attempt > 1)
 		snprintf(att, sizeof att, " (attempt %d)", t->attempt);
-	warnx("stats: top %s %d: job %llu%s: %s CPU, %s peak RSS, %s out: %s",
+	warning("stats: top %s %d: job %llu%s: %s CPU, %s peak RSS, %s out: %s",
 	      what, rank, (unsigned long long)t->seq, att,
 	      stats_fmt_duration(cpu, sizeof cpu, cost_cpu_ns(&t->cost)),
 	      cost_fmt_kib(rss, sizeof rss, t->cost.maxrss_kib),
@@ -120,7 +120,7 @@ static void print_cost(const struct costsum *s)
 {
 	char d[6][32];
 
-	warnx("stats: cost: CPU %s user, %s system; %llu voluntary, "
+	warning("stats: cost: CPU %s user, %s system; %llu voluntary, "
 	      "%llu involuntary context switches; output %s stdout, %s stderr",
 	      stats_fmt_duration(d[0], sizeof d[0], s->user_ns),
 	      stats_fmt_duration(d[1], sizeof d[1], s->sys_ns),
@@ -129,7 +129,7 @@ static void print_cost(const struct costsum *s)
 	      cost_fmt_bytes(d[3], sizeof d[3], s->bytes_err));
 	if (!s->n)
 		return;
-	warnx("stats: job CPU p50 %s, p90 %s, max %s; "
+	warning("stats: job CPU p50 %s, p90 %s, max %s; "
 	      "peak RSS p50 %s, p90 %s, max %s",
 	      stats_fmt_duration(d[0], sizeof d[0], costsum_cpu_quantile(s, .5)),
 	      stats_fmt_duration(d[1], sizeof d[1], costsum_cpu_quantile(s, .9)),
@@ -154,7 +154,7 @@ static void print_stats(void)
 	gate_snapshot(gate, &g);
 	pthread_mutex_lock(&ST.mu);
 	breaker_seen(g.breaker != BREAKER_CLOSED, now_ns());
-	warnx("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
+	warning("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
 	      "%llu cancelled, %llu never started, %llu skipped; %llu retries",
 	      (unsigned long long)(t.n[TALLY_READ] + t.n[TALLY_SKIPPED]),
 	      (unsigned long long)t.n[TALLY_SUCCEEDED],
@@ -164,13 +164,13 @@ static void print_stats(void)
 	      (unsigned long long)t.unstarted,
 	      (unsigned long long)t.n[TALLY_SKIPPED],
 	      (unsigned long long)t.n[TALLY_RETRIED]);
-	warnx("stats: wall %s, %.2f jobs/s, %llu attempts",
+	warning("stats: wall %s, %.2f jobs/s, %llu attempts",
 	      stats_fmt_duration(d[0], sizeof d[0], t.wall_ns),
 	      t.wall_ns > 0 ? (double)t.done * NS_PER_SEC / (double)t.wall_ns
 			    : 0.0,
 	      (unsigned long long)ST.attempts);
 	if (ST.runtime.count)
-		warnx("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
+		warning("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
 		      stats_fmt_duration(d[0], sizeof d[0],
 					 stats_hist_quantile(&ST.runtime, 0.50)),
 		      stats_fmt_duration(d[1], sizeof d[1],
@@ -179,8 +179,8 @@ static void print_stats(void)
 					 stats_hist_quantile(&ST.runtime, 0.99)),
 		      stats_fmt_duration(d[3], sizeof d[3], ST.runtime.max_ns));
 	else
-		warnx("stats: job runtime: no job ran");
-	warnx("stats: waited %s on the rate limit (all workers), "
+		warning("stats: job runtime: no job ran");
+	warning("stats: waited %s on the rate limit (all workers), "
 	      "breaker open %s (%llu trips)",
 	      stats_fmt_duration(d[0], sizeof d[0], g.rate_wait_ns),
 	      stats_fmt_duration(d[1], sizeof d[1], ST.breaker_open_ns),

@@ -27,7 +27,7 @@ static int open_file(const char *name)
 	if (!name || strcmp(name, "-") == 0) {
 		/* Who forgot the input would wait, puzzled: say it (parallel's). */
 		if (isatty(0))
-			warnx("reading records from the terminal (Ctrl-D to end)");
+			warning("reading records from the terminal (Ctrl-D to end)");
 		return 0;
 	}
 	fd = open(name, O_RDONLY | O_CLOEXEC);
@@ -66,7 +66,7 @@ static void hold_rec(struct held *h, const char *name, char *p, size_t n,
 	size_t len = strnlen(p, n);
 
 	if (len < n)
-		warnx("record %zu of '%s' holds a NUL byte: cut there (use -0 "
+		warning("record %zu of '%s' holds a NUL byte: cut there (use -0 "
 		      "for NUL-separated input)", h->n + 1, name);
 	if (h->n == *cap) {
 		*cap = *cap ? 2 * *cap : 64;

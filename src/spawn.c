@@ -82,7 +82,7 @@ void spawn_reserve_fds(int njobs)
 	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
 		nofile_raised = 1;
 	if (rl.rlim_cur < need)
-		warnx("-j %d needs about %llu open files, the limit is %llu: "
+		warning("-j %d needs about %llu open files, the limit is %llu: "
 		      "some jobs may fail to start", njobs,
 		      (unsigned long long)need, (unsigned long long)rl.rlim_cur);
 }

@@ -74,7 +74,7 @@ void tally_summary(const char *how)
 	struct tally_snap s;
 
 	tally_snapshot(&s);
-	warnx("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
+	warning("%s: %llu done, %llu failed, %llu cancelled, %llu never started",
 	      how, (unsigned long long)s.n[TALLY_SUCCEEDED],
 	      (unsigned long long)s.n[TALLY_FAILED],
 	      (unsigned long long)s.n[TALLY_CANCELLED],

@@ -81,7 +81,18 @@ void die(int status, const char *fmt, ...)
 	fanout_exit(status);
 }
 
-void warnx(const char *fmt, ...)
+void die_errno(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, strerror(e));
+	va_end(ap);
+	fanout_exit(status);
+}
+
+void warning(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -90,7 +101,24 @@ void warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-void warnerr(const char *fmt, ...)
+void bug(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n = snprintf(buf, sizeof buf, "fanout: BUG: ");
+
+	/* Straight to fd 2: whoever owns the output may be what broke. */
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+	va_end(ap);
+	if ((size_t)n > sizeof buf - 2)
+		n = sizeof buf - 2;
+	buf[n++] = '\n';
+	(void)write_all(STDERR_FILENO, buf, n);
+	abort();
+}
+
+void warning_errno(const char *fmt, ...)
 {
 	va_list ap;
 	int e = errno;

@@ -1,8 +1,6 @@
 /*
- * util.h - diagnostics, allocation, number and duration parsing, clocks.
- *
- * Every message fanout prints about itself goes through die()/warnx() so it
- * reads "fanout: what is wrong" (git's and OpenBSD's wording rules).
+ * util.h - diagnostics, allocation, number and duration parsing, clocks,
+ * and the small wrappers every thread and pipe is made with.
  *
  * util is the ground floor: it includes no other fanout header and calls
  * nothing above it. Whole lines for fanout's own stdout and stderr (its
@@ -10,6 +8,30 @@
  * a higher layer may route through itself with set_std_writer() (git's
  * set_warn_routine): the output's owner, so that such a line never lands
  * inside a job's output.
+ *
+ * Messages: one convention (git's CodingGuidelines, OpenBSD's err(3), xe's
+ * job identity). Every message fanout prints about itself goes through
+ * die(), die_errno(), warning() or warning_errno(), which add "fanout: "
+ * and the newline, and write the line in one piece. The text:
+ *
+ *   - is one line: no capital first word, no full stop at the end;
+ *   - says what is wrong first, with its subject in single quotes:
+ *       fanout: cannot run 'foo': not found
+ *       fanout: cannot open job log 'x.log': Permission denied
+ *   - about one job, starts with the job's identity, its pid in brackets
+ *     when it has one, then a colon:
+ *       fanout: job 17 [pid 4242]: timed out after 5s
+ *       fanout: job 17: argument list too long
+ *   - about an option's value, starts with the option as typed and the
+ *     value in quotes:
+ *       fanout: -j 'abc': not a whole number
+ *   - ends with strerror() after ": " when a call failed (the _errno
+ *     forms add it);
+ *   - about a part of fanout with a state of its own, may start with its
+ *     name and a colon: "fanout: breaker: ...", "fanout: stats: ...".
+ *
+ * bug() is for broken invariants only, never for bad input or a failed
+ * call: "fanout: BUG: ..." and abort().
  */
 #ifndef FANOUT_UTIL_H
 #define FANOUT_UTIL_H
@@ -33,6 +55,10 @@ enum {
 _Noreturn void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Print "fanout: MSG: strerror(errno)" on stderr and exit with STATUS. */
+_Noreturn void die_errno(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /*
  * End fanout with STATUS: exit(), or the routine set_exit_routine() gave,
  * which must not return (a fuzz harness longjmps back to its loop, so that
@@ -42,10 +68,15 @@ _Noreturn void fanout_exit(int status);
 void set_exit_routine(void (*fn)(int status));
 
 /* Print "fanout: MSG" on stderr. */
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "fanout: MSG: strerror(errno)" on stderr. */
-void warnerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "fanout: MSG: strerror(errno)" on stderr; errno is kept. */
+void warning_errno(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* A broken invariant: print "fanout: BUG: MSG" on stderr and abort(). */
+_Noreturn void bug(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 
 /* A routine that writes a whole line or record to fanout's fd 1 or 2. */
 struct std_writer {
