@@ -103,7 +103,7 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 	x->sink = sink;
 	x->sink_arg = arg;
 	if (x->conf->capture) {
-		if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		if (pipe_cloexec(outp) < 0 || pipe_cloexec(errp) < 0) {
 			int e = errno;
 
 			close_pair(outp);

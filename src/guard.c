@@ -225,24 +225,22 @@ static void *watch_guardian(void *arg)
 
 void guard_init(int maxslots)
 {
-	int down[2], up[2], e;
+	int down[2], up[2];
 	pid_t fanout = getpid();
-	pthread_attr_t attr;
-	pthread_t t;
 
 	nslots = maxslots;
 	reg = mmap(NULL, (size_t)maxslots * sizeof *reg, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (reg == MAP_FAILED)
-		die(EXIT_FATAL, "cannot map the job registry: %s", strerror(errno));
+		die_errno(EXIT_FATAL, "cannot map the job registry");
 	for (int i = 0; i < maxslots; i++)
 		atomic_init(&reg[i], 0);
 	/* Close-on-exec: no job may hold either end and keep a side alive. */
-	if (pipe2(down, O_CLOEXEC) < 0 || pipe2(up, O_CLOEXEC) < 0)
-		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
+	if (pipe_cloexec(down) < 0 || pipe_cloexec(up) < 0)
+		die_errno(EXIT_FATAL, "cannot make a pipe");
 	guardian = fork();
 	if (guardian < 0)
-		die(EXIT_FATAL, "cannot fork: %s", strerror(errno));
+		die_errno(EXIT_FATAL, "cannot fork");
 	if (guardian == 0) {
 		close(down[1]);
 		close(up[0]);
@@ -252,13 +250,8 @@ void guard_init(int maxslots)
 	close(up[1]);
 	guardian_alive_fd = up[0];
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	e = pthread_create(&t, &attr, watch_guardian, NULL);
-	pthread_attr_destroy(&attr);
-	if (e)
-		die(EXIT_FATAL, "cannot start a thread: %s", strerror(e));
+	if (thread_start(NULL, 128 * 1024, watch_guardian, NULL) < 0)
+		die_errno(EXIT_FATAL, "cannot start the guardian's watcher thread");
 }
 
 void guard_set(int slot, pid_t pgid)

@@ -184,15 +184,12 @@ static void *reader_main(void *arg)
 
 void input_start(const struct input_conf *c)
 {
-	int e;
-
 	memset(&rd, 0, sizeof rd);
 	rd.c = *c;
 	batch_init(&rd.b, &c->batch);
 	strbuf_init(&rd.part, 0);
-	e = pthread_create(&thread, NULL, reader_main, &rd);
-	if (e)
-		die(EXIT_FATAL, "cannot start the reader thread: %s", strerror(e));
+	if (thread_start(&thread, 0, reader_main, &rd) < 0)
+		die_errno(EXIT_FATAL, "cannot start the reader thread");
 }
 
 int input_join(void)

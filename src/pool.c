@@ -84,20 +84,12 @@ static void *worker_main(void *arg)
 static void start_worker(int slot)
 {
 	struct worker *w = xmalloc(sizeof *w);
-	pthread_attr_t attr;
-	pthread_t t;
-	int e;
 
 	w->slot = slot;
 	w->ctx = attempt_worker_new(PL.conf, slot);
 	/* Workers need little stack: keep the run's footprint small. */
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	e = pthread_create(&t, &attr, worker_main, w);
-	pthread_attr_destroy(&attr);
-	if (e)
-		die(EXIT_FATAL, "cannot start a worker thread: %s", strerror(e));
+	if (thread_start(NULL, 256 * 1024, worker_main, w) < 0)
+		die_errno(EXIT_FATAL, "cannot start a worker thread");
 	PL.live[slot] = true;
 	PL.nlive++;
 }

@@ -12,7 +12,6 @@
 #include "progress.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -134,27 +133,24 @@ static void *progress_main(void *arg)
 
 void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 {
-	int fds[2], e;
+	int fds[2];
 
 	if (!term_start())
 		return;
-	if (pipe(fds) < 0) {
+	if (pipe_cloexec(fds) < 0) {
 		term_stop();
 		warning_errno("cannot show progress");
 		return;
 	}
-	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
 	P.gate = g;
 	P.sched = s;
 	P.run_stop_fd = run_stop_fd;
 	P.stop_rfd = fds[0];
 	P.stop_wfd = fds[1];
 	/* Signals stay blocked: the thread inherits the caller's mask. */
-	e = pthread_create(&P.thread, NULL, progress_main, NULL);
-	if (e) {
+	if (thread_start(&P.thread, 0, progress_main, NULL) < 0) {
 		term_stop();
-		warning("cannot show progress: %s", strerror(e));
+		warning_errno("cannot show progress");
 		close(fds[0]);
 		close(fds[1]);
 		return;

@@ -9,7 +9,6 @@
 #include "runstate.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -33,10 +32,8 @@ static void pipe_or_die(int *rfd, int *wfd)
 {
 	int p[2];
 
-	if (pipe(p) < 0)
-		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	if (pipe_cloexec(p) < 0)
+		die_errno(EXIT_FATAL, "cannot make a pipe");
 	*rfd = p[0];
 	*wfd = p[1];
 }

@@ -109,15 +109,6 @@ static void *signal_main(void *arg)
 
 void signals_start(void)
 {
-	pthread_t t;
-	pthread_attr_t attr;
-	int e;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	e = pthread_create(&t, &attr, signal_main, NULL);
-	pthread_attr_destroy(&attr);
-	if (e)
-		die(EXIT_FATAL, "cannot start the signal thread: %s", strerror(e));
+	if (thread_start(NULL, 128 * 1024, signal_main, NULL) < 0)
+		die_errno(EXIT_FATAL, "cannot start the signal thread");
 }

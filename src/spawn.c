@@ -141,7 +141,7 @@ static pid_t start_once(const struct spawn_req *r)
 	int ep[2] = { -1, -1 };
 	pid_t pid;
 
-	if (ERRNO_PIPE && pipe2(ep, O_CLOEXEC) < 0)
+	if (ERRNO_PIPE && pipe_cloexec(ep) < 0)
 		return -1;
 	pid = vfork();
 	if (pid == 0)

@@ -1,9 +1,11 @@
 /*
  * util.c - diagnostics, allocation, parsing and clocks shared by every module.
  */
+#define _GNU_SOURCE             /* pipe2(), POSIX only since 2024 */
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -302,4 +304,33 @@ void mono_cond_wait(pthread_cond_t *cv, pthread_mutex_t *mu,
 		pthread_cond_wait(cv, mu);
 	else
 		pthread_cond_timedwait(cv, mu, &ts);
+}
+
+int thread_start(pthread_t *t, size_t stack, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t own;
+	int e;
+
+	pthread_attr_init(&attr);
+	if (stack)
+		pthread_attr_setstacksize(&attr, stack);
+	if (!t)
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	e = pthread_create(t ? t : &own, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int pipe_cloexec(int fds[2])
+{
+	/*
+	 * One call, not pipe() then fcntl(): another thread may start a job
+	 * in between, and the job would hold an end open.
+	 */
+	return pipe2(fds, O_CLOEXEC);
 }

@@ -152,6 +152,16 @@ int64_t wall_ns(void);
 /* Write all of BUF to FD, retrying on EINTR and short writes; 0 or -1. */
 int write_all(int fd, const void *buf, size_t len);
 
+/*
+ * Start FN(ARG) on a new thread with STACK bytes of stack (0: the default):
+ * joinable with its id in *T, or detached if T is NULL. It inherits the
+ * caller's signal mask. 0, or -1 with errno.
+ */
+int thread_start(pthread_t *t, size_t stack, void *(*fn)(void *), void *arg);
+
+/* A pipe whose two ends are close-on-exec from the start; 0 or -1. */
+int pipe_cloexec(int fds[2]);
+
 /* A condition variable whose timed waits run on CLOCK_MONOTONIC. */
 void mono_cond_init(pthread_cond_t *cv);
 
