@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "strbuf.h"
 #include "util.h"
 
 struct jsonlog {
@@ -28,47 +28,6 @@ struct jsonlog {
 
 /* Did a write to a JSON log fail? Once per process: there is one run. */
 static atomic_bool write_failed;
-
-/* A growing string. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_grow(struct sbuf *b, size_t more)
-{
-	if (b->len + more + 1 > b->cap) {
-		while (b->len + more + 1 > b->cap)
-			b->cap = b->cap ? 2 * b->cap : 256;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
-
-static void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	sb_grow(b, n);
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static __attribute__((format(printf, 2, 3))) void
-sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
 
 /*
  * Length of the valid UTF-8 sequence at S (at most LEFT bytes), or 0 if it
@@ -109,47 +68,39 @@ static size_t utf8_len(const unsigned char *s, size_t left)
 	return n;
 }
 
-static void sb_quote(struct sbuf *b, const char *str, size_t len)
+static void sb_quote(struct strbuf *b, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
-	sb_put(b, "\"", 1);
+	strbuf_addch(b, '"');
 	while (i < len) {
 		unsigned char c = s[i];
 		size_t n;
 
 		switch (c) {
-		case '"':  sb_put(b, "\\\"", 2); i++; continue;
-		case '\\': sb_put(b, "\\\\", 2); i++; continue;
-		case '\n': sb_put(b, "\\n", 2); i++; continue;
-		case '\r': sb_put(b, "\\r", 2); i++; continue;
-		case '\t': sb_put(b, "\\t", 2); i++; continue;
-		case '\b': sb_put(b, "\\b", 2); i++; continue;
-		case '\f': sb_put(b, "\\f", 2); i++; continue;
+		case '"':  strbuf_addstr(b, "\\\""); i++; continue;
+		case '\\': strbuf_addstr(b, "\\\\"); i++; continue;
+		case '\n': strbuf_addstr(b, "\\n"); i++; continue;
+		case '\r': strbuf_addstr(b, "\\r"); i++; continue;
+		case '\t': strbuf_addstr(b, "\\t"); i++; continue;
+		case '\b': strbuf_addstr(b, "\\b"); i++; continue;
+		case '\f': strbuf_addstr(b, "\\f"); i++; continue;
 		default: break;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			sb_printf(b, "\\u%04x", c);
+			strbuf_addf(b, "\\u%04x", c);
 			i++;
 		} else if ((n = utf8_len(s + i, len - i)) > 0) {
-			sb_put(b, str + i, n);
+			strbuf_add(b, str + i, n);
 			i += n;
 		} else {
 			/* Not UTF-8: the byte's Latin-1 reading, escaped. */
-			sb_printf(b, "\\u%04x", c);
+			strbuf_addf(b, "\\u%04x", c);
 			i++;
 		}
 	}
-	sb_put(b, "\"", 1);
-}
-
-char *json_quote(const char *s, size_t len)
-{
-	struct sbuf b = { NULL, 0, 0 };
-
-	sb_quote(&b, s, len);
-	return b.s;
+	strbuf_addch(b, '"');
 }
 
 static _Noreturn void refuse(const char *path)
@@ -211,40 +162,35 @@ bool jsonlog_failed(void)
 	return atomic_load(&write_failed);
 }
 
-/* Wall-clock seconds since the epoch, microseconds: "1700000000.123456". */
-static void sb_time(struct sbuf *b, const char *key, int64_t wall)
-{
-	if (wall < 0)
-		wall = 0;
-	sb_printf(b, ",\"%s\":%lld.%06lld", key, (long long)(wall / NS_PER_SEC),
-		  (long long)(wall % NS_PER_SEC / 1000));
-}
-
-static void sb_secs(struct sbuf *b, const char *key, int64_t ns)
+/*
+ * NS as seconds with microseconds, "1700000000.123456": a wall-clock time
+ * (seconds since the epoch) or a span; a negative one is 0.
+ */
+static void sb_secs(struct strbuf *b, const char *key, int64_t ns)
 {
 	if (ns < 0)
 		ns = 0;
-	sb_printf(b, ",\"%s\":%lld.%06lld", key, (long long)(ns / NS_PER_SEC),
+	strbuf_addf(b, ",\"%s\":%lld.%06lld", key, (long long)(ns / NS_PER_SEC),
 		  (long long)(ns % NS_PER_SEC / 1000));
 }
 
-static void sb_bool(struct sbuf *b, const char *key, bool v)
+static void sb_bool(struct strbuf *b, const char *key, bool v)
 {
-	sb_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
+	strbuf_addf(b, ",\"%s\":%s", key, v ? "true" : "false");
 }
 
 /* What the attempt cost (cost.h); null for one that never started. */
-static void sb_cost(struct sbuf *b, const struct cost *c)
+static void sb_cost(struct strbuf *b, const struct cost *c)
 {
 	if (!c->known) {
-		sb_printf(b, ",\"cpu_user\":null,\"cpu_system\":null,"
+		strbuf_addf(b, ",\"cpu_user\":null,\"cpu_system\":null,"
 			  "\"max_rss_bytes\":null,\"ctxsw_voluntary\":null,"
 			  "\"ctxsw_involuntary\":null");
 		return;
 	}
 	sb_secs(b, "cpu_user", c->user_ns);
 	sb_secs(b, "cpu_system", c->sys_ns);
-	sb_printf(b, ",\"max_rss_bytes\":%llu,\"ctxsw_voluntary\":%llu,"
+	strbuf_addf(b, ",\"max_rss_bytes\":%llu,\"ctxsw_voluntary\":%llu,"
 		  "\"ctxsw_involuntary\":%llu",
 		  (unsigned long long)c->maxrss_kib * 1024,
 		  (unsigned long long)c->vcsw, (unsigned long long)c->ivcsw);
@@ -252,59 +198,59 @@ static void sb_cost(struct sbuf *b, const struct cost *c)
 
 void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 {
-	struct sbuf b = { NULL, 0, 0 };
+	struct strbuf b = STRBUF_INIT;
 	/* Wall time of a monotonic instant, from the start's pair of clocks. */
 	int64_t off = a->start_wall_ns - a->start_ns;
 	bool ok = attempt_ok(a);
 
-	sb_printf(&b, "{\"seq\":%llu,\"attempt\":%d,\"slot\":%d",
+	strbuf_addf(&b, "{\"seq\":%llu,\"attempt\":%d,\"slot\":%d",
 		  (unsigned long long)a->job->seq, a->job->attempt + 1, a->slot);
 	if (a->queued_ns > 0)
-		sb_time(&b, "queued", a->queued_ns + off);
+		sb_secs(&b, "queued", a->queued_ns + off);
 	else
-		sb_put(&b, ",\"queued\":null", 14);
-	sb_time(&b, "started", a->start_wall_ns);
-	sb_time(&b, "ended", a->end_ns + off);
+		strbuf_addstr(&b, ",\"queued\":null");
+	sb_secs(&b, "started", a->start_wall_ns);
+	sb_secs(&b, "ended", a->end_ns + off);
 	if (a->queued_ns > 0)
 		sb_secs(&b, "wait", a->start_ns - a->queued_ns);
 	else
-		sb_put(&b, ",\"wait\":null", 12);
+		strbuf_addstr(&b, ",\"wait\":null");
 	sb_secs(&b, "runtime", a->end_ns - a->start_ns);
 	if (a->exit_code < 0)
-		sb_put(&b, ",\"exit_code\":null", 17);
+		strbuf_addstr(&b, ",\"exit_code\":null");
 	else
-		sb_printf(&b, ",\"exit_code\":%d", a->exit_code);
-	sb_printf(&b, ",\"signal\":%d", a->signal);
+		strbuf_addf(&b, ",\"exit_code\":%d", a->exit_code);
+	strbuf_addf(&b, ",\"signal\":%d", a->signal);
 	sb_bool(&b, "ok", ok);
 	sb_bool(&b, "timed_out", a->timed_out);
 	sb_bool(&b, "cancelled", a->cancelled);
 	sb_bool(&b, "will_retry", a->will_retry);
 	sb_bool(&b, "not_started", a->not_started);
-	sb_printf(&b, ",\"bytes_out\":%llu,\"bytes_err\":%llu",
+	strbuf_addf(&b, ",\"bytes_out\":%llu,\"bytes_err\":%llu",
 		  (unsigned long long)a->bytes_out,
 		  (unsigned long long)a->bytes_err);
 	sb_cost(&b, &a->cost);
-	sb_put(&b, ",\"breaker\":", 11);
+	strbuf_addstr(&b, ",\"breaker\":");
 	if (a->breaker)
 		sb_quote(&b, a->breaker, strlen(a->breaker));
 	else
-		sb_put(&b, "null", 4);
-	sb_put(&b, ",\"command\":", 11);
+		strbuf_addstr(&b, "null");
+	strbuf_addstr(&b, ",\"command\":");
 	if (a->cmdline)
 		sb_quote(&b, a->cmdline, strlen(a->cmdline));
 	else
-		sb_put(&b, "null", 4);
-	sb_put(&b, "}\n", 2);
+		strbuf_addstr(&b, "null");
+	strbuf_addstr(&b, "}\n");
 
 	pthread_mutex_lock(&l->mu);
-	if ((l->std ? write_std(STDOUT_FILENO, b.s, b.len)
-		    : write_all(l->fd, b.s, b.len)) < 0 && !l->failed) {
+	if ((l->std ? write_std(STDOUT_FILENO, b.buf, b.len)
+		    : write_all(l->fd, b.buf, b.len)) < 0 && !l->failed) {
 		l->failed = true;
 		atomic_store(&write_failed, true);
 		warning_errno("cannot write JSON log '%s'", l->path);
 	}
 	pthread_mutex_unlock(&l->mu);
-	free(b.s);
+	strbuf_release(&b);
 }
 
 void jsonlog_close(struct jsonlog *l)

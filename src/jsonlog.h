@@ -44,7 +44,4 @@ bool jsonlog_failed(void);
 /* Close the log (NULL is fine). */
 void jsonlog_close(struct jsonlog *l);
 
-/* S (LEN bytes, any bytes) as a quoted JSON string; the caller frees it. */
-char *json_quote(const char *s, size_t len);
-
 #endif

@@ -3,7 +3,9 @@
  */
 #include "strbuf.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,12 +67,38 @@ void strbuf_addch(struct strbuf *sb, int c)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	/* Try the room there is first; most pieces are short. */
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc ? sb->alloc - sb->len : 0,
+		      fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die(EXIT_FATAL, "cannot format '%s'", fmt);
+	if (sb->alloc && (size_t)n < sb->alloc - sb->len) {
+		sb->len += (size_t)n;
+		return;
+	}
+	strbuf_grow(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
 void strbuf_setlen(struct strbuf *sb, size_t len)
 {
-	if (len > sb->len) {
-		die(EXIT_FATAL, "internal error: strbuf_setlen(%zu) past its "
-		    "length %zu", len, sb->len);
-	}
+	if (len > sb->len)
+		bug("strbuf_setlen(%zu) past its length %zu", len, sb->len);
 	sb->len = len;
 	/* The shared empty string stays untouched (no race between owners). */
 	if (sb->alloc)

@@ -36,6 +36,13 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 /* Append the byte C. */
 void strbuf_addch(struct strbuf *sb, int c);
 
+/* Append the C string S. */
+void strbuf_addstr(struct strbuf *sb, const char *s);
+
+/* Append what printf(FMT, ...) would print. */
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Cut SB to its first LEN bytes (LEN <= sb->len); keeps the space. */
 void strbuf_setlen(struct strbuf *sb, size_t len);
 

@@ -44,6 +44,16 @@ int main(void)
 	is_int(sb.alloc, 0, "release frees");
 	is_str(sb.buf, "", "release leaves it empty and usable");
 
+	strbuf_addstr(&sb, "x=");
+	strbuf_addf(&sb, "%d,%s", 42, "y");
+	is_str(sb.buf, "x=42,y", "addstr and addf append");
+	is_int(sb.len, 6, "addf counts what it printed");
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%05zu", i);
+	ok(sb.len == 6 + 5000 && memcmp(sb.buf + 6 + 5 * 999, "00999", 6) == 0,
+	   "addf grows past the space it had");
+	strbuf_release(&sb);
+
 	strbuf_init(&sb, 1000);
 	ok(sb.alloc > 1000 && sb.len == 0, "init with a hint allocates it");
 	strbuf_grow(&sb, 10);
