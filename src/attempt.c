@@ -144,14 +144,14 @@ static void report_unrunnable(const char *name, const char *path, int err,
 	if (report_interpreter(name, path, err))
 		return;
 	if (shell_line)
-		warning("'%s': command not found (for a shell command line, "
-		      "use --shell)", name);
+		warning("cannot run '%s': not found (for a shell command line, "
+			"use --shell)", name);
 	else if (err == ENOENT)
-		warning("'%s': command not found", name);
+		warning("cannot run '%s': not found", name);
 	else if (err == EACCES)
-		warning("'%s': not executable", name);
+		warning("cannot run '%s': not executable", name);
 	else
-		warning("'%s': cannot run: %s", name, strerror(err));
+		warning("cannot run '%s': %s", name, strerror(err));
 }
 
 /* Attempt A cannot run because of ERR: it fails at once, unstarted. */

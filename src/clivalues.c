@@ -20,9 +20,11 @@ long long num_arg(const char *name, const char *v, long long min,
 
 	if (errstr) {
 		if (strcmp(errstr, "too small") == 0)
-			die(EXIT_USAGE, "%s %s: must be at least %lld", name, v, min);
+			die(EXIT_USAGE, "%s '%s': must be at least %lld", name, v,
+			    min);
 		if (strcmp(errstr, "too large") == 0)
-			die(EXIT_USAGE, "%s %s: must be at most %lld", name, v, max);
+			die(EXIT_USAGE, "%s '%s': must be at most %lld", name, v,
+			    max);
 		die(EXIT_USAGE, "%s '%s': not a whole number", name, v);
 	}
 	return n;

@@ -258,10 +258,9 @@ void emit_end(struct emit *e)
 			fail(e, EMIT_CLOSED);
 			continue;
 		}
-		warning("cannot write output of job %llu to %s: %s; the rest of "
-		      "%s is lost", (unsigned long long)seq[which],
-		      stream_name[which], strerror(err[which]),
-		      stream_name[which]);
+		warning("job %llu: cannot write its output to %s (the rest is "
+			"lost): %s", (unsigned long long)seq[which],
+			stream_name[which], strerror(err[which]));
 		fail(e, EMIT_FATAL);
 	}
 }

@@ -196,7 +196,7 @@ static bool wait_ready(struct exec *x, int64_t now)
 	if (poll(x->pfd, 4, poll_ms(deadline, now)) < 0) {
 		if (errno == EINTR)
 			return false;
-		die(EXIT_FATAL, "poll: %s", strerror(errno));
+		die_errno(EXIT_FATAL, "cannot wait for a job's output");
 	}
 	return true;
 }

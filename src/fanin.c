@@ -78,9 +78,9 @@ static void lose(struct fanin *f, struct jobout *o, int which, int err)
 {
 	struct outbuf *b = &o->buf[which];
 
-	warning("cannot hold output in a temp file in '%s': %s; %s of job %llu "
-	      "is lost", f->store.tmpdir, strerror(err), stream_name[which],
-	      (unsigned long long)o->seq);
+	warning("job %llu: cannot hold its %s in a temp file in '%s' (it is "
+		"lost): %s", (unsigned long long)o->seq, stream_name[which],
+		f->store.tmpdir, strerror(err));
 	outbuf_drop(&f->store, b, b->len);
 	b->lost = true;
 	emit_lost(&f->emit);
@@ -176,9 +176,9 @@ static void write_held(struct fanin *f, struct jobout *o, int which,
 	emit_end(&f->emit);
 	outbuf_drop(&f->store, &o->buf[which], n);
 	if (h.read_err) {
-		warning("cannot read back %s of job %llu from its temp file: %s",
-		      stream_name[which], (unsigned long long)o->seq,
-		      h.read_err > 0 ? strerror(h.read_err) : "file too short");
+		warning("job %llu: cannot read back its %s from its temp file: %s",
+			(unsigned long long)o->seq, stream_name[which],
+			h.read_err > 0 ? strerror(h.read_err) : "file too short");
 		emit_lost(&f->emit);
 	}
 }

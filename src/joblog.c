@@ -63,8 +63,7 @@ static void load(struct resume *s, const char *path)
 		errno = EISDIR;
 	}
 	if (fd < 0)
-		die(EXIT_USAGE, "cannot read job log '%s': %s", path,
-		    strerror(errno));
+		die_errno(EXIT_USAGE, "cannot read job log '%s'", path);
 	buf = xmalloc(LOAD_CHUNK);
 	while ((n = read(fd, buf, LOAD_CHUNK)) != 0) {
 		const char *why;
@@ -90,7 +89,8 @@ static _Noreturn void give_up(struct resume *s, int status, const char *what,
 	int e = errno;
 
 	resume_release(s);
-	die(status, "%s '%s': %s", what, path, strerror(e));
+	errno = e;
+	die_errno(status, "%s '%s'", what, path);
 }
 
 /* The log on FD (-1: not written) whose done jobs S has read. */

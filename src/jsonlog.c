@@ -105,7 +105,7 @@ static void sb_quote(struct strbuf *b, const char *str, size_t len)
 
 static _Noreturn void refuse(const char *path)
 {
-	die(EXIT_USAGE, "cannot open JSON log '%s': %s", path, strerror(errno));
+	die_errno(EXIT_USAGE, "cannot open JSON log '%s'", path);
 }
 
 void jsonlog_check(const char *path)

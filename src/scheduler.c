@@ -171,7 +171,7 @@ static struct job *take_from_injector(struct sched *s, int slot)
 	 */
 	for (size_t i = 1; i < n; i++)
 		if (!deque_push(&s->dq[slot], s->ring[(s->head + i) % s->cap]))
-			die(EXIT_FATAL, "internal error: worker deque full");
+			bug("worker deque full");
 	s->head = (s->head + n) % s->cap;
 	s->count -= n;
 	if (s->reader_waiting && s->count <= s->cap / 2) {

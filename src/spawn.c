@@ -62,7 +62,7 @@ void spawn_setup(const sigset_t *keep_ignored)
 	signal(SIGXFSZ, SIG_IGN);
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0)
-		die(EXIT_FATAL, "cannot open '/dev/null': %s", strerror(errno));
+		die_errno(EXIT_FATAL, "cannot open '/dev/null'");
 	fanout_pid = getpid();
 #ifdef PR_SET_CHILD_SUBREAPER
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -457,10 +457,8 @@ static void each_param(const struct jobvals *bt, param_fn *fn, void *arg)
  */
 static inline void put(struct argvbuf *ab, const char *s, size_t n)
 {
-	if (n > ab->strcap - ab->len) {
-		fprintf(stderr, "fanout: BUG: template size bound too small\n");
-		abort();
-	}
+	if (n > ab->strcap - ab->len)
+		bug("template size bound too small");
 	memcpy(ab->str + ab->len, s, n);
 	ab->len += n;
 }

@@ -89,7 +89,7 @@ load helpers
 @test "a command that is not found: one message, every job fails with 127" {
 	run fanout --joblog log no-such-command-xyz ::: a b c
 	[ "$status" -eq 1 ]
-	[ "$output" = "fanout: 'no-such-command-xyz': command not found" ]
+	[ "$output" = "fanout: cannot run 'no-such-command-xyz': not found" ]
 	[ "$(cut -f7 log | tail -n +2 | sort -u)" = "127" ]
 }
 
@@ -98,7 +98,7 @@ load helpers
 	chmod 644 script
 	run fanout --joblog log ./script ::: a b
 	[ "$status" -eq 1 ]
-	[ "$output" = "fanout: './script': not executable" ]
+	[ "$output" = "fanout: cannot run './script': not executable" ]
 	[ "$(cut -f7 log | tail -n +2 | sort -u)" = "126" ]
 }
 
@@ -106,7 +106,7 @@ load helpers
 	# ENOTDIR: only "not found" (ENOENT) is 127; OpenBSD xargs and xe agree.
 	run fanout --joblog log /dev/null/calc.exe ::: a b
 	[ "$status" -eq 1 ]
-	[ "$output" = "fanout: '/dev/null/calc.exe': cannot run: Not a directory" ]
+	[ "$output" = "fanout: cannot run '/dev/null/calc.exe': Not a directory" ]
 	[ "$(cut -f7 log | tail -n +2 | sort -u)" = "126" ]
 }
 
@@ -134,5 +134,5 @@ load helpers
 	run fanout 'echo {} | wc -c' ::: a b c
 	[ "$status" -eq 1 ]
 	# Once, not once per job.
-	[[ "$output" == "fanout: 'echo "?" | wc -c': command not found (for a shell command line, use --shell)" ]]
+	[[ "$output" == "fanout: cannot run 'echo "?" | wc -c': not found (for a shell command line, use --shell)" ]]
 }

@@ -10,13 +10,13 @@ load helpers
 	run bash -c "ulimit -f 1000; '$FANOUT' --buffer-size 64K -j1 \
 		sh -c 'head -c 3000000 /dev/zero' ::: x"
 	[ "$status" -eq 3 ]
-	[[ "${lines[0]}" == "fanout: cannot hold output in a temp file in "*": File too large; stdout of job 1 is lost" ]]
+	[[ "${lines[0]}" == "fanout: job 1: cannot hold its stdout in a temp file in "*" (it is lost): File too large" ]]
 }
 
 @test "ulimit -f: output to a file past it is reported, naming the job (exit 3)" {
 	run bash -c "ulimit -f 1000; '$FANOUT' -j1 sh -c 'head -c 3000000 /dev/zero' ::: x > out"
 	[ "$status" -eq 3 ]
-	[ "${lines[0]}" = "fanout: cannot write output of job 1 to stdout: File too large; the rest of stdout is lost" ]
+	[ "${lines[0]}" = "fanout: job 1: cannot write its output to stdout (the rest is lost): File too large" ]
 	[ "$(stat -c %s out)" -eq 1024000 ]
 }
 

@@ -58,13 +58,13 @@ elapsed_ok() {
 @test "stdout on /dev/full: exit 3, and the message names what was lost" {
 	run bash -c "'$FANOUT' -j1 echo hello ::: a b > /dev/full"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"cannot write output of job 1 to stdout: No space left on device"* ]]
+	[[ "$output" == *"job 1: cannot write its output to stdout (the rest is lost): No space left on device"* ]]
 }
 
 @test "stdout on /dev/full under -k and --line-buffer: exit 3 too" {
 	run bash -c "'$FANOUT' -k echo hello ::: a > /dev/full"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"to stdout: No space left on device"* ]]
+	[[ "$output" == *"to stdout (the rest is lost): No space left on device"* ]]
 	run bash -c "'$FANOUT' --line-buffer --tag echo hello ::: a > /dev/full"
 	[ "$status" -eq 3 ]
 }
@@ -77,7 +77,7 @@ elapsed_ok() {
 @test "stdout closed at start-up: exit 3 with a message, no temp file on fd 1" {
 	run bash -c "'$FANOUT' -j1 echo hello ::: a >&-"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"cannot write output of job 1 to stdout"* ]]
+	[[ "$output" == *"job 1: cannot write its output to stdout"* ]]
 
 	# Make fanout spill while fd 1 is closed: fd 1 must stay /dev/null.
 	mkdir tmp
@@ -89,7 +89,7 @@ elapsed_ok() {
 	wait $pid && st=0 || st=$?
 	[ "$fd1" = /dev/null ]
 	[ "$st" -eq 3 ]
-	grep -q 'cannot write output of job 2 to stdout: Bad file descriptor' err
+	grep -q 'job 2: cannot write its output to stdout (the rest is lost): Bad file descriptor' err
 }
 
 @test "stdout and stderr closed at start-up: exit 3" {
@@ -107,7 +107,7 @@ elapsed_ok() {
 	run bash -c "TMPDIR='$MNT' '$FANOUT' -k -j3 --buffer-size 64K sh -c '
 		[ \$0 = 1 ] && sleep 1; head -c 3000000 /dev/zero' ::: 1 2 3 > out"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"cannot hold output in a temp file in '$MNT': No space left on device; stdout of job "*" is lost"* ]]
+	[[ "$output" == *"job "*": cannot hold its stdout in a temp file in '$MNT' (it is lost): No space left on device"* ]]
 	# What did fit was written, in order, and nothing stays behind.
 	[ -z "$(ls -A "$MNT")" ]
 }
@@ -116,7 +116,7 @@ elapsed_ok() {
 	run bash -c "TMPDIR='$T/nonexistent' '$FANOUT' -k -j2 --buffer-size 4K sh -c '
 		[ \$0 = 1 ] && sleep 0.5; head -c 100000 /dev/zero' ::: 1 2 > out"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"cannot hold output in a temp file in '$T/nonexistent'"*"stdout of job 2 is lost"* ]]
+	[[ "$output" == *"job 2: cannot hold its stdout in a temp file in '$T/nonexistent' (it is lost)"* ]]
 }
 
 @test "jobs all succeed but output was lost: still exit 3" {

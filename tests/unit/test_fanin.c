@@ -382,8 +382,9 @@ static void test_write_errors(void)
 	ok(strstr(err, "still here") != NULL, "stderr goes on when stdout closed");
 	is_int(e2, FANIN_FATAL, "/dev/full: FANIN_FATAL");
 	is_int(seen2, 1, "on_error runs once");
-	ok(strstr(err, "cannot write output of job 7 to stdout: No space left "
-		   "on device") != NULL, "the message names the job and stream");
+	ok(strstr(err, "fanout: job 7: cannot write its output to stdout (the "
+		   "rest is lost): No space left on device\n") != NULL,
+	   "the message names the job and stream");
 	free(err);
 }
 
