@@ -59,7 +59,7 @@ struct runner {
 	struct attempt_conf attempt;
 };
 
-static struct runner R;
+static struct runner the_runner;
 
 /*
  * A closed fd 0, 1 or 2 gets /dev/null, read-only: no temp file or pipe can
@@ -264,7 +264,7 @@ static int exit_status(struct runner *r, int input_error)
 int main(int argc, char **argv)
 {
 	static struct opts o;
-	struct runner *r = &R;
+	struct runner *r = &the_runner;
 	int input_error, maxworkers;
 	uint64_t window;
 	pid_t skip[1];

@@ -28,7 +28,7 @@ static struct {
 	pthread_cond_t done;    /* nlive reached 0 */
 	bool *live;             /* under mu: the slot has a worker thread */
 	int nlive;              /* under mu: worker threads alive */
-} PL = { .mu = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
+} pool = { .mu = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
 
 struct worker {
 	int slot;
@@ -43,16 +43,16 @@ static bool retire(struct worker *w)
 {
 	bool gone = false;
 
-	if (w->slot < atomic_load(&PL.target))
+	if (w->slot < atomic_load(&pool.target))
 		return false;
-	pthread_mutex_lock(&PL.mu);
-	if (w->slot >= atomic_load(&PL.target)) {
-		PL.live[w->slot] = false;
+	pthread_mutex_lock(&pool.mu);
+	if (w->slot >= atomic_load(&pool.target)) {
+		pool.live[w->slot] = false;
 		gone = true;
 	}
-	pthread_mutex_unlock(&PL.mu);
+	pthread_mutex_unlock(&pool.mu);
 	if (gone)
-		sched_kick(PL.sched);
+		sched_kick(pool.sched);
 	return gone;
 }
 
@@ -63,18 +63,18 @@ static void *worker_main(void *arg)
 	bool retired;
 
 	while (!(retired = retire(w))) {
-		if ((j = sched_next(PL.sched, w->slot)) != NULL)
+		if ((j = sched_next(pool.sched, w->slot)) != NULL)
 			attempt_run(w->ctx, j);
-		else if (sched_finished(PL.sched))
+		else if (sched_finished(pool.sched))
 			break;
 		/* Else it let us go to retire: decide under the lock. */
 	}
-	pthread_mutex_lock(&PL.mu);
+	pthread_mutex_lock(&pool.mu);
 	if (!retired)
-		PL.live[w->slot] = false;
-	if (--PL.nlive == 0)
-		pthread_cond_broadcast(&PL.done);
-	pthread_mutex_unlock(&PL.mu);
+		pool.live[w->slot] = false;
+	if (--pool.nlive == 0)
+		pthread_cond_broadcast(&pool.done);
+	pthread_mutex_unlock(&pool.mu);
 	attempt_worker_free(w->ctx);
 	free(w);
 	return NULL;
@@ -86,54 +86,54 @@ static void start_worker(int slot)
 	struct worker *w = xmalloc(sizeof *w);
 
 	w->slot = slot;
-	w->ctx = attempt_worker_new(PL.conf, slot);
+	w->ctx = attempt_worker_new(pool.conf, slot);
 	/* Workers need little stack: keep the run's footprint small. */
 	if (thread_start(NULL, 256 * 1024, worker_main, w) < 0)
 		die_errno(EXIT_FATAL, "cannot start a worker thread");
-	PL.live[slot] = true;
-	PL.nlive++;
+	pool.live[slot] = true;
+	pool.nlive++;
 }
 
 void pool_start(const struct attempt_conf *c, struct sched *s, int jobs,
 		int maxworkers)
 {
-	PL.conf = c;
-	PL.sched = s;
-	PL.maxworkers = maxworkers;
-	atomic_init(&PL.target, jobs);
-	PL.live = xcalloc((size_t)maxworkers, sizeof *PL.live);
+	pool.conf = c;
+	pool.sched = s;
+	pool.maxworkers = maxworkers;
+	atomic_init(&pool.target, jobs);
+	pool.live = xcalloc((size_t)maxworkers, sizeof *pool.live);
 	sched_set_workers(s, jobs);
-	pthread_mutex_lock(&PL.mu);
+	pthread_mutex_lock(&pool.mu);
 	for (int i = 0; i < jobs; i++)
 		start_worker(i);
-	pthread_mutex_unlock(&PL.mu);
+	pthread_mutex_unlock(&pool.mu);
 }
 
 void pool_resize(int delta)
 {
 	int t;
 
-	pthread_mutex_lock(&PL.mu);
-	t = atomic_load(&PL.target);
-	if (delta > 0 && t < PL.maxworkers) {
-		atomic_store(&PL.target, t + 1);
-		sched_set_workers(PL.sched, t + 1);
+	pthread_mutex_lock(&pool.mu);
+	t = atomic_load(&pool.target);
+	if (delta > 0 && t < pool.maxworkers) {
+		atomic_store(&pool.target, t + 1);
+		sched_set_workers(pool.sched, t + 1);
 		/* A worker still finishing its last job simply stays. */
-		if (!PL.live[t] && runstate_get() == RS_RUNNING)
+		if (!pool.live[t] && runstate_get() == RS_RUNNING)
 			start_worker(t);
 	} else if (delta < 0 && t > 1) {
-		atomic_store(&PL.target, t - 1);
-		sched_set_workers(PL.sched, t - 1);
+		atomic_store(&pool.target, t - 1);
+		sched_set_workers(pool.sched, t - 1);
 		/* A sleeping worker must wake up to notice it is retired. */
-		sched_kick(PL.sched);
+		sched_kick(pool.sched);
 	}
-	pthread_mutex_unlock(&PL.mu);
+	pthread_mutex_unlock(&pool.mu);
 }
 
 void pool_join(void)
 {
-	pthread_mutex_lock(&PL.mu);
-	while (PL.nlive > 0)
-		pthread_cond_wait(&PL.done, &PL.mu);
-	pthread_mutex_unlock(&PL.mu);
+	pthread_mutex_lock(&pool.mu);
+	while (pool.nlive > 0)
+		pthread_cond_wait(&pool.done, &pool.mu);
+	pthread_mutex_unlock(&pool.mu);
 }

@@ -37,7 +37,7 @@ static struct {
 	pthread_t thread;
 	int stop_rfd, stop_wfd;
 	_Atomic bool active;    /* the thread runs */
-} P = { .stop_rfd = -1, .stop_wfd = -1 };
+} progress = { .stop_rfd = -1, .stop_wfd = -1 };
 
 /* "1:05" for 65 s, "1:01:05" past the hour. */
 static void fmt_eta(char *buf, size_t n, double s)
@@ -56,13 +56,13 @@ static void compose(char *buf, size_t n)
 	struct tally_snap t;
 	uint64_t done, total, failed;
 	double rate;
-	bool closed = sched_input_closed(P.sched);
+	bool closed = sched_input_closed(progress.sched);
 	struct gate_snap g;
 	size_t len = 0;
 	char eta[32], dur[32];
 
 	tally_snapshot(&t);
-	gate_snapshot(P.gate, &g);
+	gate_snapshot(progress.gate, &g);
 	done = t.done;
 	total = t.n[TALLY_READ];
 	failed = t.n[TALLY_FAILED];
@@ -107,8 +107,8 @@ static void draw(void)
 static void *progress_main(void *arg)
 {
 	struct pollfd p[2] = {
-		{ .fd = P.stop_rfd, .events = POLLIN },
-		{ .fd = P.run_stop_fd, .events = POLLIN },
+		{ .fd = progress.stop_rfd, .events = POLLIN },
+		{ .fd = progress.run_stop_fd, .events = POLLIN },
 	};
 	/* Only this thread draws: once quiet, the line is gone for good. */
 	bool quiet = false;
@@ -142,30 +142,30 @@ void progress_start(struct gate *g, struct sched *s, int run_stop_fd)
 		warning_errno("cannot show progress");
 		return;
 	}
-	P.gate = g;
-	P.sched = s;
-	P.run_stop_fd = run_stop_fd;
-	P.stop_rfd = fds[0];
-	P.stop_wfd = fds[1];
+	progress.gate = g;
+	progress.sched = s;
+	progress.run_stop_fd = run_stop_fd;
+	progress.stop_rfd = fds[0];
+	progress.stop_wfd = fds[1];
 	/* Signals stay blocked: the thread inherits the caller's mask. */
-	if (thread_start(&P.thread, 0, progress_main, NULL) < 0) {
+	if (thread_start(&progress.thread, 0, progress_main, NULL) < 0) {
 		term_stop();
 		warning_errno("cannot show progress");
 		close(fds[0]);
 		close(fds[1]);
 		return;
 	}
-	atomic_store(&P.active, true);
+	atomic_store(&progress.active, true);
 }
 
 void progress_stop(void)
 {
-	if (!atomic_load(&P.active))
+	if (!atomic_load(&progress.active))
 		return;
-	(void)write(P.stop_wfd, "x", 1);
-	pthread_join(P.thread, NULL);
-	atomic_store(&P.active, false);
+	(void)write(progress.stop_wfd, "x", 1);
+	pthread_join(progress.thread, NULL);
+	atomic_store(&progress.active, false);
 	term_stop();
-	close(P.stop_rfd);
-	close(P.stop_wfd);
+	close(progress.stop_rfd);
+	close(progress.stop_wfd);
 }

@@ -4,7 +4,7 @@
  *
  * There is one run per process, so the state lives here. Workers call
  * report_attempt() concurrently: the logs have their own locks, the
- * statistics take ST.mu for a few additions. The gate's figures come from
+ * statistics take report.mu for a few additions. The gate's figures come from
  * gate_snapshot(), the counters from tally_snapshot().
  */
 #include "report.h"
@@ -35,16 +35,16 @@ static struct {
 	bool breaker_open;              /* not closed, last we looked */
 	int64_t breaker_since;          /* when it left closed */
 	int64_t breaker_open_ns;        /* total time not closed */
-} ST = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} report = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-/* Account for the breaker being closed or not at NOW (under ST.mu). */
+/* Account for the breaker being closed or not at NOW (under report.mu). */
 static void breaker_seen(bool open, int64_t now)
 {
-	if (open && !ST.breaker_open)
-		ST.breaker_since = now;
-	else if (!open && ST.breaker_open)
-		ST.breaker_open_ns += now - ST.breaker_since;
-	ST.breaker_open = open;
+	if (open && !report.breaker_open)
+		report.breaker_since = now;
+	else if (!open && report.breaker_open)
+		report.breaker_open_ns += now - report.breaker_since;
+	report.breaker_open = open;
 }
 
 static bool breaker_is_open(void)
@@ -52,7 +52,7 @@ static bool breaker_is_open(void)
 	struct gate_snap g;
 
 	/* Without a breaker, spare every attempt a trip through the gate. */
-	if (!ST.use_breaker)
+	if (!report.use_breaker)
 		return false;
 	gate_snapshot(gate, &g);
 	return g.breaker != BREAKER_CLOSED;
@@ -69,12 +69,12 @@ void report_init(const struct report_conf *c)
 	want_cmdline = c->joblog != NULL || c->json_log != NULL || c->stats;
 	json = c->json_log ? jsonlog_open(c->json_log) : NULL;
 	gate_snapshot(gate, &g);
-	ST.use_breaker = g.use_breaker;
-	stats_hist_init(&ST.runtime);
-	costsum_init(&ST.cost);
-	ST.attempts = 0;
-	ST.breaker_open = false;
-	ST.breaker_open_ns = 0;
+	report.use_breaker = g.use_breaker;
+	stats_hist_init(&report.runtime);
+	costsum_init(&report.cost);
+	report.attempts = 0;
+	report.breaker_open = false;
+	report.breaker_open_ns = 0;
 }
 
 void report_attempt(const struct attempt *a)
@@ -89,15 +89,15 @@ void report_attempt(const struct attempt *a)
 		joblog_write(joblog, a);
 	if (json)
 		jsonlog_write(json, a);
-	pthread_mutex_lock(&ST.mu);
-	ST.attempts++;
+	pthread_mutex_lock(&report.mu);
+	report.attempts++;
 	if (!a->not_started)
-		stats_hist_add(&ST.runtime, a->end_ns - a->start_ns);
+		stats_hist_add(&report.runtime, a->end_ns - a->start_ns);
 	if (want_stats)
-		costsum_add(&ST.cost, a->job->seq, a->job->attempt + 1,
+		costsum_add(&report.cost, a->job->seq, a->job->attempt + 1,
 			    &a->cost, a->bytes_out, a->bytes_err, a->cmdline);
 	breaker_seen(open, a->end_ns);
-	pthread_mutex_unlock(&ST.mu);
+	pthread_mutex_unlock(&report.mu);
 }
 
 /* One line of a top list: job, its cost, its command. */
@@ -115,7 +115,7 @@ static void print_top(const char *what, int rank, const struct cost_top *t)
 	      t->cmdline ? t->cmdline : "?");
 }
 
-/* --stats: what the jobs cost (under ST.mu). */
+/* --stats: what the jobs cost (under report.mu). */
 static void print_cost(const struct costsum *s)
 {
 	char d[6][32];
@@ -152,7 +152,7 @@ static void print_stats(void)
 
 	tally_snapshot(&t);
 	gate_snapshot(gate, &g);
-	pthread_mutex_lock(&ST.mu);
+	pthread_mutex_lock(&report.mu);
 	breaker_seen(g.breaker != BREAKER_CLOSED, now_ns());
 	warning("stats: %llu jobs: %llu ok, %llu failed (%llu timed out), "
 	      "%llu cancelled, %llu never started, %llu skipped; %llu retries",
@@ -168,32 +168,32 @@ static void print_stats(void)
 	      stats_fmt_duration(d[0], sizeof d[0], t.wall_ns),
 	      t.wall_ns > 0 ? (double)t.done * NS_PER_SEC / (double)t.wall_ns
 			    : 0.0,
-	      (unsigned long long)ST.attempts);
-	if (ST.runtime.count)
+	      (unsigned long long)report.attempts);
+	if (report.runtime.count)
 		warning("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
 		      stats_fmt_duration(d[0], sizeof d[0],
-					 stats_hist_quantile(&ST.runtime, 0.50)),
+					 stats_hist_quantile(&report.runtime, 0.50)),
 		      stats_fmt_duration(d[1], sizeof d[1],
-					 stats_hist_quantile(&ST.runtime, 0.90)),
+					 stats_hist_quantile(&report.runtime, 0.90)),
 		      stats_fmt_duration(d[2], sizeof d[2],
-					 stats_hist_quantile(&ST.runtime, 0.99)),
-		      stats_fmt_duration(d[3], sizeof d[3], ST.runtime.max_ns));
+					 stats_hist_quantile(&report.runtime, 0.99)),
+		      stats_fmt_duration(d[3], sizeof d[3], report.runtime.max_ns));
 	else
 		warning("stats: job runtime: no job ran");
 	warning("stats: waited %s on the rate limit (all workers), "
 	      "breaker open %s (%llu trips)",
 	      stats_fmt_duration(d[0], sizeof d[0], g.rate_wait_ns),
-	      stats_fmt_duration(d[1], sizeof d[1], ST.breaker_open_ns),
+	      stats_fmt_duration(d[1], sizeof d[1], report.breaker_open_ns),
 	      (unsigned long long)g.trips);
-	print_cost(&ST.cost);
-	pthread_mutex_unlock(&ST.mu);
+	print_cost(&report.cost);
+	pthread_mutex_unlock(&report.mu);
 }
 
 void report_finish(void)
 {
 	if (want_stats)
 		print_stats();
-	costsum_release(&ST.cost);
+	costsum_release(&report.cost);
 	joblog_close(joblog);
 	joblog = NULL;
 	jsonlog_close(json);

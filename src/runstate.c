@@ -26,7 +26,7 @@ static struct {
 	int stop_fd, stop_wfd;
 	struct sched *sched;
 	struct gate *gate;
-} RS = { .cancel_fd = -1, .cancel_wfd = -1, .stop_fd = -1, .stop_wfd = -1 };
+} run = { .cancel_fd = -1, .cancel_wfd = -1, .stop_fd = -1, .stop_wfd = -1 };
 
 static void pipe_or_die(int *rfd, int *wfd)
 {
@@ -40,41 +40,41 @@ static void pipe_or_die(int *rfd, int *wfd)
 
 void runstate_init(struct sched *s, struct gate *g)
 {
-	RS.sched = s;
-	RS.gate = g;
-	atomic_init(&RS.state, RS_RUNNING);
-	atomic_init(&RS.stop_signal, 0);
-	pipe_or_die(&RS.cancel_fd, &RS.cancel_wfd);
-	pipe_or_die(&RS.stop_fd, &RS.stop_wfd);
+	run.sched = s;
+	run.gate = g;
+	atomic_init(&run.state, RS_RUNNING);
+	atomic_init(&run.stop_signal, 0);
+	pipe_or_die(&run.cancel_fd, &run.cancel_wfd);
+	pipe_or_die(&run.stop_fd, &run.stop_wfd);
 }
 
 enum run_state runstate_get(void)
 {
-	return (enum run_state)atomic_load(&RS.state);
+	return (enum run_state)atomic_load(&run.state);
 }
 
 int runstate_stop_signal(void)
 {
-	return atomic_load(&RS.stop_signal);
+	return atomic_load(&run.stop_signal);
 }
 
 int runstate_cancel_fd(void)
 {
-	return RS.cancel_fd;
+	return run.cancel_fd;
 }
 
 int runstate_stop_fd(void)
 {
-	return RS.stop_fd;
+	return run.stop_fd;
 }
 
 /* Move to state S if that is forward; returns the old state. */
 static int advance(enum run_state s)
 {
-	int old = atomic_load(&RS.state);
+	int old = atomic_load(&run.state);
 
 	while (old < (int)s &&
-	       !atomic_compare_exchange_weak(&RS.state, &old, (int)s))
+	       !atomic_compare_exchange_weak(&run.state, &old, (int)s))
 		;
 	return old;
 }
@@ -85,7 +85,7 @@ static void note_signal(int sig)
 	int none = 0;
 
 	if (sig)
-		atomic_compare_exchange_strong(&RS.stop_signal, &none, sig);
+		atomic_compare_exchange_strong(&run.stop_signal, &none, sig);
 }
 
 /* Wake whoever waits: the reader, the workers' polls, the gate, the queues. */
@@ -93,9 +93,9 @@ static void stop_starting(void)
 {
 	static const char c = 'x';
 
-	(void)write(RS.stop_wfd, &c, 1);
-	sched_stop(RS.sched);
-	gate_close(RS.gate);
+	(void)write(run.stop_wfd, &c, 1);
+	sched_stop(run.sched);
+	gate_close(run.gate);
 }
 
 void runstate_cancel(int sig, bool from_signal)
@@ -108,7 +108,7 @@ void runstate_cancel(int sig, bool from_signal)
 		return;
 	stop_starting();
 	guard_signal_all(sig);
-	(void)write(RS.cancel_wfd, &c, 1);
+	(void)write(run.cancel_wfd, &c, 1);
 }
 
 void runstate_drain(int sig)
@@ -128,5 +128,5 @@ void runstate_interrupt(int sig)
 	/* Second time: no more grace. */
 	advance(RS_KILLING);
 	guard_signal_all(SIGKILL);
-	(void)write(RS.cancel_wfd, "k", 1);
+	(void)write(run.cancel_wfd, "k", 1);
 }

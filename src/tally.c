@@ -15,34 +15,34 @@ static struct {
 	_Atomic uint64_t n[TALLY_NCOUNTERS];
 	_Atomic int running;
 	int64_t start_ns;
-} T;
+} tally;
 
 void tally_init(void)
 {
 	for (int i = 0; i < TALLY_NCOUNTERS; i++)
-		atomic_init(&T.n[i], 0);
-	atomic_init(&T.running, 0);
-	T.start_ns = now_ns();
+		atomic_init(&tally.n[i], 0);
+	atomic_init(&tally.running, 0);
+	tally.start_ns = now_ns();
 }
 
 void tally_add(enum tally_counter c)
 {
-	atomic_fetch_add(&T.n[c], 1);
+	atomic_fetch_add(&tally.n[c], 1);
 }
 
 void tally_undo(enum tally_counter c)
 {
-	atomic_fetch_sub(&T.n[c], 1);
+	atomic_fetch_sub(&tally.n[c], 1);
 }
 
 uint64_t tally_get(enum tally_counter c)
 {
-	return atomic_load(&T.n[c]);
+	return atomic_load(&tally.n[c]);
 }
 
 void tally_running(int delta)
 {
-	atomic_fetch_add(&T.running, delta);
+	atomic_fetch_add(&tally.running, delta);
 }
 
 void tally_snapshot(struct tally_snap *s)
@@ -53,10 +53,10 @@ void tally_snapshot(struct tally_snap *s)
 	 */
 	for (int i = 0; i < TALLY_NCOUNTERS; i++)
 		if (i != TALLY_READ)
-			s->n[i] = atomic_load(&T.n[i]);
-	s->n[TALLY_READ] = atomic_load(&T.n[TALLY_READ]);
-	s->running = atomic_load(&T.running);
-	s->wall_ns = now_ns() - T.start_ns;
+			s->n[i] = atomic_load(&tally.n[i]);
+	s->n[TALLY_READ] = atomic_load(&tally.n[TALLY_READ]);
+	s->running = atomic_load(&tally.running);
+	s->wall_ns = now_ns() - tally.start_ns;
 	s->done = s->n[TALLY_SUCCEEDED] + s->n[TALLY_FAILED] +
 		  s->n[TALLY_CANCELLED];
 	/*

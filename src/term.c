@@ -1,8 +1,8 @@
 /*
  * term.c - the status line on fanout's stderr (see term.h).
  *
- * All state is under T.mu, a leaf lock: nothing here takes another lock or
- * calls out of the file while holding it. T.active lets writers skip the
+ * All state is under term.mu, a leaf lock: nothing here takes another lock or
+ * calls out of the file while holding it. term.active lets writers skip the
  * lock entirely when no status line was ever started, the common case.
  */
 #define _DEFAULT_SOURCE
@@ -25,16 +25,16 @@ static struct {
 	int hidden;             /* writes begun and not yet ended */
 	bool drawn;             /* the line is on the screen */
 	bool mid_line;          /* a write left the cursor after a partial line */
-} T = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} term = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static const char erase[] = "\r\033[K";
 
-/* Under T.mu. */
+/* Under term.mu. */
 static void erase_line(void)
 {
-	if (T.drawn) {
+	if (term.drawn) {
 		(void)write_all(STDERR_FILENO, erase, sizeof erase - 1);
-		T.drawn = false;
+		term.drawn = false;
 	}
 }
 
@@ -51,43 +51,43 @@ bool term_start(void)
 {
 	if (!isatty(STDERR_FILENO))
 		return false;
-	pthread_mutex_lock(&T.mu);
-	T.hidden = 0;
-	T.drawn = T.mid_line = false;
-	pthread_mutex_unlock(&T.mu);
-	atomic_store(&T.active, true);
+	pthread_mutex_lock(&term.mu);
+	term.hidden = 0;
+	term.drawn = term.mid_line = false;
+	pthread_mutex_unlock(&term.mu);
+	atomic_store(&term.active, true);
 	return true;
 }
 
 void term_stop(void)
 {
-	if (!atomic_load(&T.active))
+	if (!atomic_load(&term.active))
 		return;
-	pthread_mutex_lock(&T.mu);
+	pthread_mutex_lock(&term.mu);
 	erase_line();
-	pthread_mutex_unlock(&T.mu);
-	atomic_store(&T.active, false);
+	pthread_mutex_unlock(&term.mu);
+	atomic_store(&term.active, false);
 }
 
 void term_begin_write(void)
 {
-	if (!atomic_load(&T.active))
+	if (!atomic_load(&term.active))
 		return;
-	pthread_mutex_lock(&T.mu);
-	T.hidden++;
+	pthread_mutex_lock(&term.mu);
+	term.hidden++;
 	erase_line();
-	pthread_mutex_unlock(&T.mu);
+	pthread_mutex_unlock(&term.mu);
 }
 
 void term_end_write(bool at_line_start)
 {
-	if (!atomic_load(&T.active))
+	if (!atomic_load(&term.active))
 		return;
-	pthread_mutex_lock(&T.mu);
-	if (T.hidden > 0)
-		T.hidden--;
-	T.mid_line = !at_line_start;
-	pthread_mutex_unlock(&T.mu);
+	pthread_mutex_lock(&term.mu);
+	if (term.hidden > 0)
+		term.hidden--;
+	term.mid_line = !at_line_start;
+	pthread_mutex_unlock(&term.mu);
 }
 
 void term_draw(const char *line, size_t len)
@@ -103,22 +103,22 @@ void term_draw(const char *line, size_t len)
 	out[0] = '\r';
 	memcpy(out + 1, line, len);
 	memcpy(out + 1 + len, "\033[K", 3);
-	pthread_mutex_lock(&T.mu);
-	if (T.hidden == 0) {
-		if (T.mid_line)
+	pthread_mutex_lock(&term.mu);
+	if (term.hidden == 0) {
+		if (term.mid_line)
 			(void)write_all(STDERR_FILENO, "\n", 1);
-		T.mid_line = false;
+		term.mid_line = false;
 		(void)write_all(STDERR_FILENO, out, len + 4);
-		T.drawn = true;
+		term.drawn = true;
 	}
-	pthread_mutex_unlock(&T.mu);
+	pthread_mutex_unlock(&term.mu);
 }
 
 void term_erase(void)
 {
-	pthread_mutex_lock(&T.mu);
+	pthread_mutex_lock(&term.mu);
 	erase_line();
-	pthread_mutex_unlock(&T.mu);
+	pthread_mutex_unlock(&term.mu);
 }
 
 int term_write(int fd, const void *buf, size_t len)
