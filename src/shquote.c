@@ -50,7 +50,7 @@ static void put_sq(struct strbuf *b, const char *s, size_t n)
 	strbuf_add(b, "'", 1);
 }
 
-void shell_quote_append(struct strbuf *b, const char *s, size_t n)
+void shquote_append(struct strbuf *b, const char *s, size_t n)
 {
 	size_t i;
 
@@ -62,7 +62,7 @@ void shell_quote_append(struct strbuf *b, const char *s, size_t n)
 		put_sq(b, s, n);
 }
 
-void shell_quote_at(struct strbuf *b, const char *s, size_t n,
+void shquote_at(struct strbuf *b, const char *s, size_t n,
 		    enum shlex_ctx ctx, unsigned bq)
 {
 	size_t start = b->len;
@@ -89,7 +89,7 @@ void shell_quote_at(struct strbuf *b, const char *s, size_t n,
 	strbuf_release(&tmp);
 }
 
-char *argv_render(char *const *argv)
+char *shquote_argv(char *const *argv)
 {
 	struct strbuf b;
 	size_t i;
@@ -99,7 +99,7 @@ char *argv_render(char *const *argv)
 	for (i = 0; argv[i]; i++) {
 		if (i)
 			strbuf_add(&b, " ", 1);
-		shell_quote_append(&b, argv[i], strlen(argv[i]));
+		shquote_append(&b, argv[i], strlen(argv[i]));
 	}
 	return b.buf;
 }

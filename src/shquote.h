@@ -18,7 +18,7 @@
  * Append S[0..N) to B as one shell word: unchanged when it is made only of
  * safe characters, else in single quotes.
  */
-void shell_quote_append(struct strbuf *b, const char *s, size_t n);
+void shquote_append(struct strbuf *b, const char *s, size_t n);
 
 /*
  * Append S[0..N) to B so that sh reads it as those bytes at a point of
@@ -26,10 +26,10 @@ void shell_quote_append(struct strbuf *b, const char *s, size_t n);
  * newline) inside BQ nested `...`. Unquoted it is always quoted, so that it
  * is never taken for a reserved word, an assignment or an alias.
  */
-void shell_quote_at(struct strbuf *b, const char *s, size_t n,
+void shquote_at(struct strbuf *b, const char *s, size_t n,
 		    enum shlex_ctx ctx, unsigned bq);
 
 /* Render ARGV as one shell-quoted line, malloc'd. */
-char *argv_render(char *const *argv);
+char *shquote_argv(char *const *argv);
 
 #endif

@@ -734,7 +734,7 @@ static void show_values(struct out *o, const struct piece *p,
 			/* a newline would end the comment: the rest would run */
 			refs = p->ctx == SHLEX_COMMENT && memchr(v, '\n', n);
 			strbuf_add(&o->b, " ", k > 0);
-			shell_quote_at(&o->b, v, n, p->ctx, p->bq);
+			shquote_at(&o->b, v, n, p->ctx, p->bq);
 		}
 	}
 	if (refs) {
@@ -747,7 +747,7 @@ static void show_values(struct out *o, const struct piece *p,
 static void show_param(void *arg, const char *v, size_t n)
 {
 	strbuf_add(arg, " ", 1);
-	shell_quote_append(arg, v, n);
+	shquote_append(arg, v, n);
 }
 
 char *tmpl_shell_display(const struct tmpl *t, const struct rec *recs,
@@ -830,6 +830,6 @@ char *tmpl_describe(const struct tmpl *t, char **argv, const struct rec *recs,
 	case TMPL_SHELL:
 		return tmpl_shell_display(t, recs, nrec, seq, slot);
 	default:
-		return argv_render(argv);
+		return shquote_argv(argv);
 	}
 }

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "job.h"
-#include "shquote.h"	/* shell_quote_append(), argv_render() */
+#include "shquote.h"	/* shquote_append(), shquote_argv() */
 
 enum tmpl_mode {
 	TMPL_LINE,

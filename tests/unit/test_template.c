@@ -674,25 +674,25 @@ static void test_render(void)
 	char *sh[] = { sh0, sh1, NULL, NULL };
 	struct strbuf b = STRBUF_INIT;
 
-	s = argv_render((char *const *)a1);
+	s = shquote_argv((char *const *)a1);
 	is_str(s, "echo a-b_c.d/e:f,g@h%i+j=k", "render: safe characters bare");
 	free(s);
-	s = argv_render((char *const *)a2);
+	s = shquote_argv((char *const *)a2);
 	is_str(s, "echo '' 'a b' 'it'\\''s' '$x' '~' '*'",
 	       "render: others single-quoted");
 	free(s);
-	s = argv_render((char *const *)a3);
+	s = shquote_argv((char *const *)a3);
 	is_str(s, "", "render: empty argv");
 	free(s);
 
-	shell_quote_append(&b, "a", 1);
-	shell_quote_append(&b, "'b'", 3);
-	is_str(b.buf, "a''\\''b'\\'''", "shell_quote_append appends");
-	ok(b.len == strlen(b.buf), "shell_quote_append keeps the length");
+	shquote_append(&b, "a", 1);
+	shquote_append(&b, "'b'", 3);
+	is_str(b.buf, "a''\\''b'\\'''", "shquote_append appends");
+	ok(b.len == strlen(b.buf), "shquote_append keeps the length");
 	strbuf_release(&b);
 
 	/* what is rendered must read back as the same argv */
-	line = argv_render((char *const *)hostile_argv);
+	line = shquote_argv((char *const *)hostile_argv);
 	sh[2] = line;
 	run(sh, got, sizeof got);
 	is_str(got, "['][''][a'b\"c][$(touch x)][][\n][\\][`x`][\t!]",
