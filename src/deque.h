@@ -4,6 +4,16 @@
  * The owner pushes and pops at the bottom; any thread steals at the top.
  * Capacity is a power of two fixed at init; push returns false when full and
  * the caller keeps the item elsewhere (GHC's rule: no resizing).
+ *
+ * How fanout uses it: as a FIFO. Users expect jobs to start roughly in input
+ * order, as with xargs, so scheduler.c's owner takes from the top of its own
+ * deque with deque_steal(), like any thief, and deque_pop() (the owner's
+ * LIFO end) is not called at run time. That costs the owner a CAS per job,
+ * nothing next to a process spawn; what is lost is the LIFO end's cache
+ * warmth, which a job runner whose jobs are processes does not have.
+ * deque_pop() stays, with the whole Chase-Lev contract, because the stress
+ * test (tests/unit/test_deque.c) races it against thieves: the owner end
+ * can be used by changing one call, and the test says it works.
  */
 #ifndef FANOUT_DEQUE_H
 #define FANOUT_DEQUE_H

@@ -45,27 +45,6 @@ void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window)
 	atomic_init(&s->used, 0);
 }
 
-void sched_release(struct sched *s)
-{
-	struct job *j;
-
-	for (int i = 0; i < s->nslots; i++) {
-		while ((j = deque_pop(&s->dq[i])) != NULL)
-			job_free(j);
-		deque_release(&s->dq[i]);
-	}
-	free(s->dq);
-	for (size_t i = 0; i < s->count; i++)
-		job_free(s->ring[(s->head + i) % s->cap]);
-	free(s->ring);
-	for (size_t i = 0; i < s->ndelayed; i++)
-		job_free(s->delayed[i]);
-	free(s->delayed);
-	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->work);
-	pthread_cond_destroy(&s->space);
-}
-
 bool sched_submit(struct sched *s, struct job *j)
 {
 	pthread_mutex_lock(&s->mu);

@@ -47,9 +47,6 @@ struct sched {
  */
 void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window);
 
-/* Free the queues and any job left in them. */
-void sched_release(struct sched *s);
-
 /* Reader: queue J, blocking while the injector is full; false if stopped. */
 bool sched_submit(struct sched *s, struct job *j);
 
