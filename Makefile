@@ -71,6 +71,7 @@ test_shell_render = template placeholder shlex shquote strbuf util
 test_stats = stats util
 test_strbuf = strbuf util
 test_template = template placeholder shlex shquote batch job strbuf util
+test_util = util
 unit_objs = $(if $($(1)),$(patsubst %,$(O)/%.o,$($(1))),$(LIBOBJS))
 
 define unit_rule

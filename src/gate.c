@@ -31,7 +31,7 @@ static void announce(struct gate *g, bool probe_failed)
 {
 	char cool[32];
 
-	fmt_seconds(g->br.cooldown_ns, cool, sizeof cool);
+	fmt_duration(cool, sizeof cool, g->br.cooldown_ns, DUR_EXACT);
 	if (g->br.state == BREAKER_OPEN && probe_failed)
 		warning("breaker open again: probe job failed; next try in %s",
 		      cool);

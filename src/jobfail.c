@@ -82,7 +82,7 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 		char d[32];
 
 		addf(sb, "timed out after %s",
-		     fmt_seconds(f->timeout_ns, d, sizeof d));
+		     fmt_duration(d, sizeof d, f->timeout_ns, DUR_EXACT));
 	} else if (f->signal) {
 		const char *name = jobfail_signame(f->signal);
 

@@ -92,7 +92,7 @@ static void compose(char *buf, size_t n)
 		ADD(", breaker %s", breaker_state_name(g.breaker));
 	if (g.use_rate)
 		ADD(", rate wait %s",
-		    stats_fmt_duration(dur, sizeof dur, g.rate_wait_ns));
+		    fmt_duration(dur, sizeof dur, g.rate_wait_ns, DUR_ROUGH));
 #undef ADD
 }
 

@@ -66,22 +66,6 @@ int64_t rl_take(struct ratelimit *rl, int64_t now_ns)
 	return 0;
 }
 
-/* Only digits and at most one '.', with at least one digit. */
-static int plain_decimal(const char *s, const char *end)
-{
-	int digits = 0, dots = 0;
-
-	for (const char *p = s; p < end; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p == '.')
-			dots++;
-		else
-			return 0;
-	}
-	return digits > 0 && dots <= 1;
-}
-
 const char *rl_parse(const char *s, double *count, int64_t *per_ns)
 {
 	static const char usage[] = "must be N/UNIT, e.g. 10/s";
@@ -99,7 +83,7 @@ const char *rl_parse(const char *s, double *count, int64_t *per_ns)
 	if (*s == '-')
 		return "rate must be above 0";
 	/* strtod() also takes "inf", "nan", hex and exponents: refuse them. */
-	if (!plain_decimal(s, cend))
+	if (!is_plain_decimal(s, cend))
 		return usage;
 	errno = 0;
 	v = strtod(s, &end);

@@ -109,7 +109,7 @@ static void print_top(const char *what, int rank, const struct cost_top *t)
 		snprintf(att, sizeof att, " (attempt %d)", t->attempt);
 	warning("stats: top %s %d: job %llu%s: %s CPU, %s peak RSS, %s out: %s",
 	      what, rank, (unsigned long long)t->seq, att,
-	      stats_fmt_duration(cpu, sizeof cpu, cost_cpu_ns(&t->cost)),
+	      fmt_duration(cpu, sizeof cpu, cost_cpu_ns(&t->cost), DUR_ROUGH),
 	      cost_fmt_kib(rss, sizeof rss, t->cost.maxrss_kib),
 	      cost_fmt_bytes(out, sizeof out, t->bytes_out),
 	      t->cmdline ? t->cmdline : "?");
@@ -122,18 +122,19 @@ static void print_cost(const struct costsum *s)
 
 	warning("stats: cost: CPU %s user, %s system; %llu voluntary, "
 	      "%llu involuntary context switches; output %s stdout, %s stderr",
-	      stats_fmt_duration(d[0], sizeof d[0], s->user_ns),
-	      stats_fmt_duration(d[1], sizeof d[1], s->sys_ns),
+	      fmt_duration(d[0], sizeof d[0], s->user_ns, DUR_ROUGH),
+	      fmt_duration(d[1], sizeof d[1], s->sys_ns, DUR_ROUGH),
 	      (unsigned long long)s->vcsw, (unsigned long long)s->ivcsw,
 	      cost_fmt_bytes(d[2], sizeof d[2], s->bytes_out),
 	      cost_fmt_bytes(d[3], sizeof d[3], s->bytes_err));
 	if (!s->n)
 		return;
+	for (int i = 0; i < 3; i++)
+		fmt_duration(d[i], sizeof d[i],
+			     costsum_cpu_quantile(s, i == 0 ? .5 : i == 1 ? .9 : 1),
+			     DUR_ROUGH);
 	warning("stats: job CPU p50 %s, p90 %s, max %s; "
-	      "peak RSS p50 %s, p90 %s, max %s",
-	      stats_fmt_duration(d[0], sizeof d[0], costsum_cpu_quantile(s, .5)),
-	      stats_fmt_duration(d[1], sizeof d[1], costsum_cpu_quantile(s, .9)),
-	      stats_fmt_duration(d[2], sizeof d[2], costsum_cpu_quantile(s, 1)),
+	      "peak RSS p50 %s, p90 %s, max %s", d[0], d[1], d[2],
 	      cost_fmt_kib(d[3], sizeof d[3], costsum_rss_quantile(s, .5)),
 	      cost_fmt_kib(d[4], sizeof d[4], costsum_rss_quantile(s, .9)),
 	      cost_fmt_kib(d[5], sizeof d[5], costsum_rss_quantile(s, 1)));
@@ -165,25 +166,29 @@ static void print_stats(void)
 	      (unsigned long long)t.n[TALLY_SKIPPED],
 	      (unsigned long long)t.n[TALLY_RETRIED]);
 	warning("stats: wall %s, %.2f jobs/s, %llu attempts",
-	      stats_fmt_duration(d[0], sizeof d[0], t.wall_ns),
+	      fmt_duration(d[0], sizeof d[0], t.wall_ns, DUR_ROUGH),
 	      t.wall_ns > 0 ? (double)t.done * NS_PER_SEC / (double)t.wall_ns
 			    : 0.0,
 	      (unsigned long long)report.attempts);
-	if (report.runtime.count)
+	if (report.runtime.count) {
+		static const double q[3] = { 0.50, 0.90, 0.99 };
+
+		for (int i = 0; i < 3; i++)
+			fmt_duration(d[i], sizeof d[i],
+				     stats_hist_quantile(&report.runtime, q[i]),
+				     DUR_ROUGH);
+		fmt_duration(d[3], sizeof d[3], report.runtime.max_ns,
+			     DUR_ROUGH);
 		warning("stats: job runtime p50 %s, p90 %s, p99 %s, max %s",
-		      stats_fmt_duration(d[0], sizeof d[0],
-					 stats_hist_quantile(&report.runtime, 0.50)),
-		      stats_fmt_duration(d[1], sizeof d[1],
-					 stats_hist_quantile(&report.runtime, 0.90)),
-		      stats_fmt_duration(d[2], sizeof d[2],
-					 stats_hist_quantile(&report.runtime, 0.99)),
-		      stats_fmt_duration(d[3], sizeof d[3], report.runtime.max_ns));
-	else
+			d[0], d[1], d[2], d[3]);
+	} else {
 		warning("stats: job runtime: no job ran");
+	}
 	warning("stats: waited %s on the rate limit (all workers), "
 	      "breaker open %s (%llu trips)",
-	      stats_fmt_duration(d[0], sizeof d[0], g.rate_wait_ns),
-	      stats_fmt_duration(d[1], sizeof d[1], report.breaker_open_ns),
+	      fmt_duration(d[0], sizeof d[0], g.rate_wait_ns, DUR_ROUGH),
+	      fmt_duration(d[1], sizeof d[1], report.breaker_open_ns,
+			   DUR_ROUGH),
 	      (unsigned long long)g.trips);
 	print_cost(&report.cost);
 	pthread_mutex_unlock(&report.mu);

@@ -98,26 +98,3 @@ int64_t stats_hist_quantile(const struct stats_hist *h, double q)
 	v = (int64_t)mid;
 	return v < h->min_ns ? h->min_ns : v;
 }
-
-char *stats_fmt_duration(char *buf, size_t n, int64_t ns)
-{
-	double s = (double)ns / NS_PER_SEC;
-
-	if (ns <= 0)
-		snprintf(buf, n, "0s");
-	else if (ns < NS_PER_MS)
-		snprintf(buf, n, "%lldus", (long long)(ns / 1000));
-	else if (ns < 100 * NS_PER_MS)
-		snprintf(buf, n, "%.1fms", (double)ns / NS_PER_MS);
-	else if (ns < NS_PER_SEC)
-		snprintf(buf, n, "%.0fms", (double)ns / NS_PER_MS);
-	else if (s < 60)
-		snprintf(buf, n, "%.2fs", s);
-	else if (s < 3600)
-		snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-	else    /* whole seconds in 64 bits: (int)s overflows past 68 years */
-		snprintf(buf, n, "%lldh%02lldm",
-			 (long long)(ns / NS_PER_SEC / 3600),
-			 (long long)(ns / NS_PER_SEC / 60 % 60));
-	return buf;
-}

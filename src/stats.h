@@ -35,7 +35,4 @@ void stats_hist_add(struct stats_hist *h, int64_t ns);
  */
 int64_t stats_hist_quantile(const struct stats_hist *h, double q);
 
-/* NS as "850us", "12.5ms", "101ms", "2.50s", "3m07s", "2h05m" into BUF. */
-char *stats_fmt_duration(char *buf, size_t n, int64_t ns);
-
 #endif

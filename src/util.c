@@ -214,9 +214,8 @@ const char *parse_duration(const char *s, int64_t *ns)
 	    (end[0] && !((end[0] >= 'a' && end[0] <= 'z'))))
 		return "not a duration (try 250ms, 1.5s, 2m, 1h)";
 	/* strtod accepts "inf", "nan" and hex: reject anything but digits. */
-	for (const char *p = s; p < end; p++)
-		if (!(*p >= '0' && *p <= '9') && *p != '.')
-			return "not a duration (try 250ms, 1.5s, 2m, 1h)";
+	if (!is_plain_decimal(s, end))
+		return "not a duration (try 250ms, 1.5s, 2m, 1h)";
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(end, units[i].suffix) == 0) {
 			double t = v * units[i].scale;
@@ -230,7 +229,23 @@ const char *parse_duration(const char *s, int64_t *ns)
 	return "not a duration (try 250ms, 1.5s, 2m, 1h)";
 }
 
-char *fmt_seconds(int64_t ns, char *buf, size_t n)
+int is_plain_decimal(const char *s, const char *end)
+{
+	int digits = 0, dots = 0;
+
+	for (const char *p = s; p < end; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.')
+			dots++;
+		else
+			return 0;
+	}
+	return digits > 0 && dots <= 1;
+}
+
+/* NS in seconds, as exact as nanoseconds allow, without trailing zeros. */
+static void fmt_exact(char *buf, size_t n, int64_t ns)
 {
 	size_t len;
 
@@ -244,6 +259,37 @@ char *fmt_seconds(int64_t ns, char *buf, size_t n)
 		buf[len] = 's';
 		buf[len + 1] = '\0';
 	}
+}
+
+/* NS to about three digits in the unit that fits it. */
+static void fmt_rough(char *buf, size_t n, int64_t ns)
+{
+	double s = (double)ns / NS_PER_SEC;
+
+	if (ns <= 0)
+		snprintf(buf, n, "0s");
+	else if (ns < NS_PER_MS)
+		snprintf(buf, n, "%lldus", (long long)(ns / 1000));
+	else if (ns < 100 * NS_PER_MS)
+		snprintf(buf, n, "%.1fms", (double)ns / NS_PER_MS);
+	else if (ns < NS_PER_SEC)
+		snprintf(buf, n, "%.0fms", (double)ns / NS_PER_MS);
+	else if (s < 60)
+		snprintf(buf, n, "%.2fs", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
+	else    /* whole seconds in 64 bits: (int)s overflows past 68 years */
+		snprintf(buf, n, "%lldh%02lldm",
+			 (long long)(ns / NS_PER_SEC / 3600),
+			 (long long)(ns / NS_PER_SEC / 60 % 60));
+}
+
+char *fmt_duration(char *buf, size_t n, int64_t ns, enum dur_form form)
+{
+	if (form == DUR_EXACT)
+		fmt_exact(buf, n, ns);
+	else
+		fmt_rough(buf, n, ns);
 	return buf;
 }
 

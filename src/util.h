@@ -119,10 +119,25 @@ long long parse_num(const char *s, long long min, long long max,
 const char *parse_duration(const char *s, int64_t *ns);
 
 /*
- * NS as seconds for messages: "0.5s", "30s", "0.00001s" (no exponent, no
- * trailing zeros). Returns BUF.
+ * Is [S, END) a plain decimal number: digits with at most one '.', at
+ * least one digit, nothing else (no sign, exponent, hex, "inf" or "nan",
+ * which strtod() takes too)?
  */
-char *fmt_seconds(int64_t ns, char *buf, size_t n);
+int is_plain_decimal(const char *s, const char *end);
+
+/* The two ways fanout shows a duration. */
+enum dur_form {
+	DUR_EXACT,      /* one the user gave, echoed: "0.5s", "30s", "0.00001s" */
+	DUR_ROUGH,      /* one measured, ~3 digits: "12.5ms", "2.50s", "3m07s" */
+};
+
+/*
+ * NS as a duration into BUF (N bytes) and return BUF. DUR_EXACT is seconds
+ * with no exponent and no trailing zeros. DUR_ROUGH picks the unit that
+ * fits: "850us", "12.5ms", "101ms", "2.50s", "3m07s", "2h05m"; 0 or less
+ * is "0s".
+ */
+char *fmt_duration(char *buf, size_t n, int64_t ns, enum dur_form form);
 
 /* A + B and A - B, clamped to the int64_t range instead of overflowing. */
 static inline int64_t sat_add(int64_t a, int64_t b)

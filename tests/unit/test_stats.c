@@ -1,7 +1,7 @@
 /*
  * test_stats.c - the --stats histogram: quantiles within the promised
- * 1/32 relative error, exact min and max, bounded size, and the duration
- * formatter.
+ * 1/32 relative error, exact min and max, bounded size. (Its durations
+ * are shown by util's fmt_duration(), tested in test_util.c.)
  */
 #include <stdlib.h>
 
@@ -100,26 +100,6 @@ static void test_extremes(void)
 	   sizeof h);
 }
 
-static void test_format(void)
-{
-	char b[32];
-
-	is_str(stats_fmt_duration(b, sizeof b, 0), "0s", "fmt 0");
-	is_str(stats_fmt_duration(b, sizeof b, 850000), "850us", "fmt us");
-	is_str(stats_fmt_duration(b, sizeof b, 12500000), "12.5ms", "fmt ms");
-	is_str(stats_fmt_duration(b, sizeof b, 101 * NS_PER_MS), "101ms",
-	       "fmt 101ms");
-	is_str(stats_fmt_duration(b, sizeof b, 2500 * NS_PER_MS), "2.50s",
-	       "fmt s");
-	is_str(stats_fmt_duration(b, sizeof b, 187 * NS_PER_SEC), "3m07s",
-	       "fmt m");
-	is_str(stats_fmt_duration(b, sizeof b, 7500 * NS_PER_SEC), "2h05m",
-	       "fmt h");
-	/* Past INT_MAX seconds (found by fuzzing under UBSan). */
-	is_str(stats_fmt_duration(b, sizeof b, INT64_MAX), "2562047h47m",
-	       "fmt the largest duration");
-}
-
 int main(void)
 {
 	test_empty();
@@ -127,6 +107,5 @@ int main(void)
 	test_uniform();
 	test_skewed();
 	test_extremes();
-	test_format();
 	return tap_done();
 }
