@@ -23,6 +23,11 @@
  * or plus a doubled backslash per reference, so it never outgrows the CAP
  * given to shlex_init(); f[0] is the top level and is never popped; hd[0]
  * is the here-document whose body comes first.
+ *
+ * Why one file of ~600 lines: it is one state machine (frames, quotes,
+ * case states, here-documents, backquote decoders) stepping byte by byte;
+ * each piece of state is read by the others at every step, so a cut would
+ * only move the state into a header. Each step is a function of its own.
  */
 #include "shlex.h"
 
