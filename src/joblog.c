@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "logfile.h"
 #include "resume.h"
 #include "util.h"
 
@@ -21,11 +21,7 @@
 #define LOAD_CHUNK (64 * 1024)
 
 struct joblog {
-	int fd;
-	char *path;
-	bool std;               /* "-": lines go out through write_std() */
-	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
-	bool failed;            /* warned once about a write error */
+	struct logfile f;
 	struct seqset done;     /* --resume: the jobs the log has as done */
 };
 
@@ -98,11 +94,7 @@ static struct joblog *make(const char *path, struct resume *s, int fd)
 {
 	struct joblog *l = xcalloc(1, sizeof *l);
 
-	l->fd = fd;
-	l->path = xstrdup(path);
-	/* Never inside a job's output there (emit.h owns fd 1). */
-	l->std = strcmp(path, "-") == 0;
-	pthread_mutex_init(&l->mu, NULL);
+	logfile_init(&l->f, "job log", path, fd);
 	l->done = s->done;
 	seqset_seal(&l->done);
 	return l;
@@ -113,7 +105,7 @@ struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
 	struct resume s;
 
 	resume_init(&s, only_ok);
-	if (resume && strcmp(path, "-") != 0)
+	if (resume && !logfile_is_std(path))
 		load(&s, path);
 	return make(path, &s, -1);
 }
@@ -123,17 +115,13 @@ struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 	struct resume s;
 	int fd;
 	/* As in GNU parallel, a new run replaces the log, a resumed one adds. */
-	int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-		    (resume ? 0 : O_TRUNC);
+	int flags = O_WRONLY | O_CREAT | O_APPEND | (resume ? 0 : O_TRUNC);
 
 	/* The old log is read and checked before anything changes it. */
 	resume_init(&s, only_ok);
-	if (resume && strcmp(path, "-") != 0)
+	if (resume && !logfile_is_std(path))
 		load(&s, path);
-	if (strcmp(path, "-") == 0)
-		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open(path, flags, 0666);
+	fd = logfile_open_fd(path, flags);
 	if (fd < 0)
 		give_up(&s, EXIT_USAGE, "cannot open job log", path);
 	/* A line cut short by a crash would swallow our first one: drop it. */
@@ -159,7 +147,7 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	bool ok = attempt_ok(a);
 
 	/* Cut short by a cancel: not done, so not logged (GNU parallel too). */
-	if (l->fd < 0 || (a->cancelled && !ok))
+	if (l->f.fd < 0 || (a->cancelled && !ok))
 		return;
 	/*
 	 * GNU parallel logs $? >> 8, so 0 for a job killed by a signal, and
@@ -177,14 +165,8 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	for (const char *c = cmd; *c && (size_t)len < n - 2; c++)
 		buf[len++] = *c == '\n' ? '\0' : *c;
 	buf[len++] = '\n';
-	pthread_mutex_lock(&l->mu);
-	if ((l->std ? write_std(STDOUT_FILENO, buf, (size_t)len)
-		    : write_all(l->fd, buf, (size_t)len)) < 0 && !l->failed) {
-		l->failed = true;
+	if (logfile_write(&l->f, buf, (size_t)len) < 0)
 		atomic_store(&write_failed, true);
-		warning_errno("cannot write job log '%s'", l->path);
-	}
-	pthread_mutex_unlock(&l->mu);
 	free(buf);
 }
 
@@ -192,10 +174,7 @@ void joblog_close(struct joblog *l)
 {
 	if (!l)
 		return;
-	if (l->fd >= 0)
-		close(l->fd);
-	pthread_mutex_destroy(&l->mu);
+	logfile_release(&l->f);
 	seqset_release(&l->done);
-	free(l->path);
 	free(l);
 }

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <libgen.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,15 +14,12 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "logfile.h"
 #include "strbuf.h"
 #include "util.h"
 
 struct jsonlog {
-	int fd;
-	bool std;               /* "-": lines go out through write_std() */
-	char *path;
-	pthread_mutex_t mu;     /* whole lines even where O_APPEND is not */
-	bool failed;            /* warned once about a write error */
+	struct logfile f;
 };
 
 /* Did a write to a JSON log fail? Once per process: there is one run. */
@@ -116,7 +112,7 @@ void jsonlog_check(const char *path)
 	int e;
 
 	/* No open(): on a FIFO it would wait for a reader, then end its input. */
-	if (strcmp(path, "-") == 0)
+	if (logfile_is_std(path))
 		return;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
@@ -142,18 +138,11 @@ struct jsonlog *jsonlog_open(const char *path)
 	struct jsonlog *l;
 	int fd;
 
-	if (strcmp(path, "-") == 0)
-		fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	else
-		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	fd = logfile_open_fd(path, O_WRONLY | O_CREAT | O_APPEND);
 	if (fd < 0)
 		refuse(path);
 	l = xcalloc(1, sizeof *l);
-	l->fd = fd;
-	/* Never inside a job's output there (emit.h owns fd 1). */
-	l->std = strcmp(path, "-") == 0;
-	l->path = xstrdup(path);
-	pthread_mutex_init(&l->mu, NULL);
+	logfile_init(&l->f, "JSON log", path, fd);
 	return l;
 }
 
@@ -242,14 +231,8 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		strbuf_addstr(&b, "null");
 	strbuf_addstr(&b, "}\n");
 
-	pthread_mutex_lock(&l->mu);
-	if ((l->std ? write_std(STDOUT_FILENO, b.buf, b.len)
-		    : write_all(l->fd, b.buf, b.len)) < 0 && !l->failed) {
-		l->failed = true;
+	if (logfile_write(&l->f, b.buf, b.len) < 0)
 		atomic_store(&write_failed, true);
-		warning_errno("cannot write JSON log '%s'", l->path);
-	}
-	pthread_mutex_unlock(&l->mu);
 	strbuf_release(&b);
 }
 
@@ -257,8 +240,6 @@ void jsonlog_close(struct jsonlog *l)
 {
 	if (!l)
 		return;
-	close(l->fd);
-	pthread_mutex_destroy(&l->mu);
-	free(l->path);
+	logfile_release(&l->f);
 	free(l);
 }
