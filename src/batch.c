@@ -146,15 +146,12 @@ static void set_ncol(struct batch *b, size_t ncol)
 	if (!b->ncols && ncol == 0)
 		return;
 	if (b->nrec >= b->ncols_cap) {
-		size_t cap = b->ncols_cap ? 2 * b->ncols_cap : 16;
+		size_t old = b->ncols_cap;
 
-		while (cap <= b->nrec)
-			cap *= 2;
-		b->ncols = xrealloc(b->ncols, cap * sizeof *b->ncols);
+		b->ncols = grow_array(b->ncols, &b->ncols_cap, b->nrec + 1,
+				      sizeof *b->ncols, 16);
 		/* the records before the first with columns had none */
-		memset(b->ncols + b->ncols_cap, 0,
-		       (cap - b->ncols_cap) * sizeof *b->ncols);
-		b->ncols_cap = cap;
+		memset(b->ncols + old, 0, (b->ncols_cap - old) * sizeof *b->ncols);
 	}
 	b->ncols[b->nrec] = ncol;
 }

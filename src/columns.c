@@ -68,10 +68,7 @@ void row_reset(struct row *r)
 
 void row_add(struct row *r, const char *s, size_t n)
 {
-	if (r->ncol == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 8;
-		r->col = xrealloc(r->col, r->cap * sizeof *r->col);
-	}
+	r->col = grow_array(r->col, &r->cap, r->ncol + 1, sizeof *r->col, 8);
 	r->col[r->ncol++] = (struct rec){ .s = s, .len = n };
 }
 

@@ -263,19 +263,16 @@ static struct jobout *begin(struct fanin *f, uint64_t seq, const char *tag,
 	} else {
 		o = xcalloc(1, sizeof *o);
 		pthread_mutex_init(&o->mu, NULL);
+		strbuf_init(&o->tagbuf, 0);
 	}
 	o->seq = seq;
 	o->tag = NULL;
 	o->taglen = 0;
 	if (tag) {
 		/* The job's record may be freed before its output is written. */
-		if (taglen + 1 > o->tagcap) {
-			o->tagcap = taglen + 1;
-			o->tagbuf = xrealloc(o->tagbuf, o->tagcap);
-		}
-		memcpy(o->tagbuf, tag, taglen);
-		o->tagbuf[taglen] = '\0';
-		o->tag = o->tagbuf;
+		strbuf_reset(&o->tagbuf);
+		strbuf_add(&o->tagbuf, tag, taglen);
+		o->tag = o->tagbuf.buf;
 		o->taglen = taglen;
 	}
 	o->live = o->ended = false;
@@ -395,7 +392,7 @@ void fanin_finish(struct fanin *f)
 
 		f->freelist = o->next;
 		pthread_mutex_destroy(&o->mu);
-		free(o->tagbuf);
+		strbuf_release(&o->tagbuf);
 		free(o);
 	}
 	free(f->rbuf);

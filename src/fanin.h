@@ -27,13 +27,14 @@
 #include "emit.h"
 #include "outbuf.h"
 #include "reorder.h"
+#include "strbuf.h"
 
 /* One job's output while it runs and until it is written. */
 struct jobout {
 	uint64_t seq;
 	char *tag;              /* copy of the record for --tag, or NULL */
-	size_t taglen, tagcap;
-	char *tagbuf;
+	size_t taglen;
+	struct strbuf tagbuf;   /* where tag points; kept for the next job */
 	pthread_mutex_t mu;     /* -k: buf and live, vs the head moving */
 	struct outbuf buf[2];   /* [0] stdout, [1] stderr */
 	bool live;              /* -k: at the head, streaming */

@@ -161,10 +161,8 @@ int outbuf_spill(struct outbuf_store *s, struct outbuf *b, const char *buf,
 	    b->ext[b->next - 1].off + b->ext[b->next - 1].len == off) {
 		b->ext[b->next - 1].len += (off_t)n;
 	} else {
-		if (b->next == b->extcap) {
-			b->extcap = b->extcap ? 2 * b->extcap : 8;
-			b->ext = xrealloc(b->ext, b->extcap * sizeof *b->ext);
-		}
+		b->ext = grow_array(b->ext, &b->extcap, b->next + 1,
+				    sizeof *b->ext, 8);
 		b->ext[b->next].off = off;
 		b->ext[b->next].len = (off_t)n;
 		b->next++;

@@ -96,10 +96,7 @@ bool ptree_scan(struct ptree *t)
 
 		if (*end || pid <= 0 || !ptree_stat((pid_t)pid, f, 22))
 			continue;
-		if (t->n == cap) {
-			cap = cap ? 2 * cap : 512;
-			t->p = xrealloc(t->p, cap * sizeof *t->p);
-		}
+		t->p = grow_array(t->p, &cap, t->n + 1, sizeof *t->p, 512);
 		t->p[t->n++] = (struct ptree_proc){
 			.pid = (pid_t)pid, .ppid = (pid_t)f[4],
 			.pgid = (pid_t)f[5], .start = f[22],
@@ -172,10 +169,7 @@ size_t ptree_descendants(struct ptree *t, pid_t **v, size_t n)
 		     k < t->n && t->byppid[k].ppid == parent; k++) {
 			if (!mark(t, t->byppid[k].pid))
 				continue;
-			if (n == cap) {
-				cap = 2 * cap + 16;
-				*v = xrealloc(*v, cap * sizeof **v);
-			}
+			*v = grow_array(*v, &cap, n + 1, sizeof **v, 16);
 			(*v)[n++] = t->byppid[k].pid;
 		}
 	}

@@ -90,8 +90,8 @@ static size_t skip_room(struct reorder *r, size_t lo)
 		lo -= r->skiphead;
 		r->skiphead = 0;
 	} else {
-		r->skipcap = r->skipcap ? 2 * r->skipcap : 16;
-		r->skips = xrealloc(r->skips, r->skipcap * sizeof *r->skips);
+		r->skips = grow_array(r->skips, &r->skipcap, r->nskips + 1,
+				      sizeof *r->skips, 16);
 	}
 	return lo;
 }

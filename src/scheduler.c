@@ -78,10 +78,8 @@ static void heap_push(struct sched *s, struct job *j)
 {
 	size_t i;
 
-	if (s->ndelayed == s->delayedcap) {
-		s->delayedcap = s->delayedcap ? 2 * s->delayedcap : 16;
-		s->delayed = xrealloc(s->delayed, s->delayedcap * sizeof *s->delayed);
-	}
+	s->delayed = grow_array(s->delayed, &s->delayedcap, s->ndelayed + 1,
+				sizeof *s->delayed, 16);
 	i = s->ndelayed++;
 	while (i > 0) {
 		size_t p = (i - 1) / 2;

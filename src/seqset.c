@@ -78,10 +78,9 @@ void seqset_add(struct seqset *s, uint64_t v)
 	}
 	if (s->n == s->cap) {
 		seqset_seal(s);
-		if (s->n >= s->cap / 2) {
-			s->cap = s->cap ? 2 * s->cap : 64;
-			s->r = xrealloc(s->r, s->cap * sizeof *s->r);
-		}
+		if (s->n >= s->cap / 2)
+			s->r = grow_array(s->r, &s->cap, s->cap + 1,
+					  sizeof *s->r, 64);
 	}
 	if (s->n && !follows(&s->r[s->n - 1], v))
 		s->dirty = true;

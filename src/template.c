@@ -115,10 +115,7 @@ static struct piece *add_piece(struct piece **p, size_t *np, size_t *cap,
 {
 	if (kind == PH_LIT && len == 0)
 		return NULL;
-	if (*np == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		*p = xrealloc(*p, *cap * sizeof **p);
-	}
+	*p = grow_array(*p, cap, *np + 1, sizeof **p, 8);
 	(*p)[*np] = (struct piece){ .kind = (unsigned char)kind,
 				    .off = off, .len = len };
 	return &(*p)[(*np)++];

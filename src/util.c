@@ -157,6 +157,21 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *grow_array(void *p, size_t *cap, size_t need, size_t size, size_t min)
+{
+	size_t n = *cap ? *cap : min;
+
+	if (need <= *cap)
+		return p;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : 2 * n;
+	if (n > SIZE_MAX / size)
+		die(EXIT_FATAL, "out of memory");
+	p = xrealloc(p, n * size);
+	*cap = n;
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

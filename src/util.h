@@ -104,6 +104,14 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /*
+ * Make room in array P, *CAP elements of SIZE bytes, for NEED elements: the
+ * capacity doubles (starting at MIN), so appending one at a time is linear.
+ * Returns P, perhaps moved; dies with exit status 3 when memory runs out.
+ * (Byte strings grow in a strbuf instead.)
+ */
+void *grow_array(void *p, size_t *cap, size_t need, size_t size, size_t min);
+
+/*
  * Parse a whole decimal integer in [min, max] (OpenBSD strtonum semantics).
  * On error return 0 and point *errstr at "invalid", "too small" or "too
  * large"; on success set *errstr to NULL.
