@@ -208,11 +208,6 @@ static void help(void)
 	      "See fanout(1) for more.\n", stdout);
 }
 
-int cli_ncpus(void)
-{
-	return cpus_available();
-}
-
 static void apply(struct opts *o, const struct optdef *d, const char *name,
 		  const char *v)
 {
@@ -436,7 +431,7 @@ void cli_parse(struct opts *o, int argc, char **argv)
 	int i;
 
 	memset(o, 0, sizeof *o);
-	o->jobs = cli_ncpus();
+	o->jobs = cpus_available();
 	o->repl = "{}";
 	o->delim = '\n';
 	o->batch = 1;

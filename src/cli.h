@@ -73,7 +73,4 @@ struct opts {
 /* Fill O from ARGV, or exit 2 with a message; exits 0 for --help/--version. */
 void cli_parse(struct opts *o, int argc, char **argv);
 
-/* CPUs this process may use (cpus.h), at least 1. */
-int cli_ncpus(void);
-
 #endif

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include "cpus.h"
 #include "util.h"
 
 long long num_arg(const char *name, const char *v, long long min,
@@ -126,7 +128,7 @@ void jobs_arg(struct opts *o, const char *name, const char *v)
 		if (errstr)
 			die(EXIT_USAGE, "%s '%s': must be N, N%%, +N or -N, "
 			    "N up to %d", name, v, JOBS_MAX);
-		k = v[0] == '+' ? cli_ncpus() + k : cli_ncpus() - k;
+		k = v[0] == '+' ? cpus_available() + k : cpus_available() - k;
 		o->jobs = k < 1 ? 1 : k > JOBS_MAX ? JOBS_MAX : (int)k;
 		return;
 	}
@@ -138,7 +140,7 @@ void jobs_arg(struct opts *o, const char *name, const char *v)
 		memcpy(num, v, n - 1);
 		num[n - 1] = '\0';
 		k = num_arg(name, num, 1, 100000);
-		o->jobs = (int)(cli_ncpus() * k / 100);
+		o->jobs = (int)(cpus_available() * k / 100);
 		if (o->jobs < 1)
 			o->jobs = 1;
 		return;
