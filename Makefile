@@ -60,6 +60,7 @@ $(O)/%.o: src/%.c | $(O)
 test_batch = batch job strbuf util
 test_breaker = breaker util
 test_columns = columns placeholder batch job strbuf util
+test_cost = cost stats util
 test_deque = deque util
 test_fanin = fanin emit outbuf reorder strbuf term util
 test_ptree = ptree util
