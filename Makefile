@@ -63,6 +63,7 @@ test_columns = columns placeholder batch job strbuf util
 test_cost = cost stats util
 test_deque = deque util
 test_fanin = fanin emit outbuf reorder strbuf term util
+test_jobfail = jobfail strbuf util
 test_ptree = ptree util
 test_ratelimit = ratelimit util
 test_reorder = reorder util

@@ -4,8 +4,6 @@
 #include "jobfail.h"
 
 #include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -51,27 +49,11 @@ void jobfail_cmd(struct strbuf *sb, const char *cmd, size_t max)
 		strbuf_add(sb, "...", 3);
 }
 
-/* Append the formatted text to SB (short pieces: numbers and names). */
-static __attribute__((format(printf, 2, 3))) void
-addf(struct strbuf *sb, const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		strbuf_add(sb, buf, (size_t)n < sizeof buf ? (size_t)n
-						     : sizeof buf - 1);
-}
-
 void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 {
-	addf(sb, "job %llu", (unsigned long long)f->seq);
+	strbuf_addf(sb, "job %llu", (unsigned long long)f->seq);
 	if (f->pid > 0)
-		addf(sb, " [pid %ld]", (long)f->pid);
+		strbuf_addf(sb, " [pid %ld]", (long)f->pid);
 	strbuf_add(sb, ": ", 2);
 	if (f->cmd) {
 		strbuf_addch(sb, '\'');
@@ -81,17 +63,17 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 	if (f->timeout_ns > 0) {
 		char d[32];
 
-		addf(sb, "timed out after %s",
+		strbuf_addf(sb, "timed out after %s",
 		     fmt_duration(d, sizeof d, f->timeout_ns, DUR_EXACT));
 	} else if (f->signal) {
 		const char *name = jobfail_signame(f->signal);
 
-		addf(sb, "killed by signal %d", f->signal);
+		strbuf_addf(sb, "killed by signal %d", f->signal);
 		if (name)
-			addf(sb, " (%s)", name);
+			strbuf_addf(sb, " (%s)", name);
 	} else {
-		addf(sb, "exited with status %d", f->exit_code);
+		strbuf_addf(sb, "exited with status %d", f->exit_code);
 	}
 	if (f->attempts > 1)
-		addf(sb, " after %d attempts", f->attempts);
+		strbuf_addf(sb, " after %d attempts", f->attempts);
 }
