@@ -32,9 +32,11 @@ static int open_file(const char *name)
 	}
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(EXIT_USAGE, "cannot open '%s': %s", name, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		die(EXIT_USAGE, "cannot read '%s': %s", name, strerror(EISDIR));
+		die_errno(EXIT_USAGE, "cannot open '%s'", name);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		die_errno(EXIT_USAGE, "cannot read '%s'", name);
+	}
 	return fd;
 }
 
@@ -49,8 +51,7 @@ static bool read_first(int fd, int delim, struct strbuf *b)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die(EXIT_USAGE, "cannot read the header: %s",
-			    strerror(errno));
+			die_errno(EXIT_USAGE, "cannot read the header");
 		if (n == 0)
 			return b->len > 0;
 		if (c == delim)
