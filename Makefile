@@ -61,6 +61,7 @@ test_batch = batch job strbuf util
 test_breaker = breaker util
 test_columns = columns placeholder batch job strbuf util
 test_cost = cost stats util
+test_cpus = cpus util
 test_deque = deque util
 test_fanin = fanin emit outbuf reorder strbuf term util
 test_jobfail = jobfail strbuf util
@@ -110,7 +111,7 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SAN = address,undefined
 FUZZ_TARGETS = template options records joblog
 FUZZ_template = template placeholder shlex shquote strbuf job util
-FUZZ_options = cli clivalues cliwords ratelimit util
+FUZZ_options = cli clivalues cliwords cpus ratelimit util
 FUZZ_records = input sources columns batch job strbuf util
 FUZZ_joblog = resume seqset util
 fuzz_objs = $(patsubst %,$(FUZZ_O)/%.o,$(FUZZ_$(1)))

@@ -91,8 +91,8 @@ static void hold_file(struct held *h, const char *name, int delim)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die(EXIT_USAGE, "cannot read '%s': %s",
-			    name ? name : "-", strerror(errno));
+			die_errno(EXIT_USAGE, "cannot read '%s'",
+				  name ? name : "-");
 		strbuf_add(&b, buf, (size_t)n);
 	}
 	if (fd > 0)
