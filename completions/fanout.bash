@@ -4,12 +4,13 @@
 # as a command, with that command's own arguments.  It uses bash-completion's
 # _filedir and _command_offset when they are loaded, and works without them.
 
-_fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
+_fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
 	--breaker-cooldown --buffer-size --burst --colsep --delay --delimiter
 	--dry-run --dryrun --eta --group --halt --halt-on-error --header --help
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --link --max-args
-	--max-procs --no-run-if-empty --null --progress --quiet-failures --rate --resume
+	--max-procs --no-run-if-empty --null --overload-exit --progress
+	--quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --shard --shell --stats --tag --timeout
 	--ungroup --verbose --version --xapply
 	-0 -a -C -d -h -I -j -k -L -n -P -r -s -t -u -v -V'
@@ -18,7 +19,8 @@ _fanout_opts='--arg-file --bar --batch --batch-timeout --breaker
 _fanout_takes_value()
 {
 	case $1 in
-	--arg-file | --batch | --batch-timeout | --breaker | --breaker-cooldown | \
+	--adaptive | --arg-file | --batch | --batch-timeout | --breaker | \
+	--breaker-cooldown | --overload-exit | \
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
 	--max-args | --max-procs | --rate | --retries | --retry-delay | --shard | \
@@ -54,6 +56,9 @@ _fanout_value()
 		mapfile -t COMPREPLY < <(compgen -W 'soon,fail= now,fail= soon,success=
 			now,success= soon,done= now,done=' -- "$2")
 		compopt -o nospace 2>/dev/null
+		;;
+	-j | -P | --jobs | --max-procs)
+		mapfile -t COMPREPLY < <(compgen -W 'auto' -- "$2")
 		;;
 	esac
 }

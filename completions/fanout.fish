@@ -13,7 +13,8 @@ function __fanout_command_words
             case --
                 break
             case '--*=*'
-            case --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
+            case --adaptive --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
+                --overload-exit \
                 --buffer-size --burst --colsep --delay --delimiter --halt \
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
@@ -57,6 +58,8 @@ complete -c fanout -f
 complete -c fanout -n __fanout_in_options -a '(__fish_complete_command)'
 complete -c fanout -n 'not __fanout_in_options' -a '(__fanout_complete_command_args)'
 
+complete -c fanout -n __fanout_in_options -l adaptive -x -d 'As -j auto, with at most MAX jobs at once'
+complete -c fanout -n __fanout_in_options -l overload-exit -x -d 'With -j auto, exit statuses that mean overload'
 complete -c fanout -n __fanout_in_options -s a -l arg-file -r -F -d 'Read records from FILE instead of stdin'
 complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records per command'
 complete -c fanout -n __fanout_in_options -l max-args -x -d 'Up to N records per command (same as --batch)'
@@ -76,7 +79,7 @@ complete -c fanout -n __fanout_in_options -l halt-on-error -x -a 'soon,fail= now
 complete -c fanout -n __fanout_in_options -l header -x -a ':' -d 'The first record names the columns: {name}'
 complete -c fanout -n __fanout_in_options -s h -l help -d 'Show the help and exit'
 complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for the record'
-complete -c fanout -n __fanout_in_options -s j -l jobs -x -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most'
+complete -c fanout -n __fanout_in_options -s j -l jobs -x -a auto -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most, auto'
 complete -c fanout -n __fanout_in_options -s P -x -d 'Run N jobs at once (same as -j)'
 complete -c fanout -n __fanout_in_options -l max-procs -x -d 'Run N jobs at once (same as -j)'
 complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FILE (GNU parallel columns)'

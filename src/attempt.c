@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "fanin.h"
 #include "gate.h"
+#include "inflight.h"
 #include "jobfail.h"
 #include "report.h"
 #include "runstate.h"
@@ -397,9 +398,13 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 						    j->nrec, j->seq,
 						    (unsigned)w->slot + 1);
 	if ((path = resolve(w, argv, &a, &own)) != NULL) {
-		if (!gate_pass(c->gate, &probe) ||
+		bool room = inflight_acquire();         /* -j auto */
+
+		if (!room || !gate_pass(c->gate, &probe) ||
 		    runstate_get() != RS_RUNNING) {
 			/* Cancelled or drained while waiting: never started. */
+			if (room)
+				inflight_release(NULL);
 			free(own);
 			free(cmdline);
 			fanin_skip(c->fanin, j->seq);
@@ -410,6 +415,7 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		w->jo = begin_output(w, j, j->attempt < c->retries);
 		tally_running(1);
 		run_child(w, path, argv, &a);
+		inflight_release(&a);
 		tally_running(-1);
 	} else {
 		w->jo = begin_output(w, j, false);

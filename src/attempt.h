@@ -40,6 +40,7 @@ struct attempt {
 	bool will_retry;                /* another attempt follows */
 	uint64_t bytes_out, bytes_err;
 	struct cost cost;               /* CPU, memory, switches (cost.h) */
+	int limit;                      /* -j auto's limit after it; 0: off */
 	const char *cmdline;            /* shell-quoted command, or NULL */
 	const char *breaker;            /* breaker state after it, or NULL */
 };

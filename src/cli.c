@@ -29,11 +29,12 @@
 #endif
 
 enum opt_id {
-	O_BATCH = 1, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN, O_BUFFER_SIZE,
-	O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN, O_GROUP, O_HALT,
-	O_HEADER, O_HELP,
+	O_ADAPTIVE = 1, O_BATCH, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN,
+	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN,
+	O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_LINK, O_NO_RUN_IF_EMPTY, O_NULL, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
+	O_LINE_BUFFER, O_LINK, O_NO_RUN_IF_EMPTY, O_NULL, O_OVERLOAD_EXIT,
+	O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
 	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
 };
@@ -64,6 +65,7 @@ struct optdef {
 
 /* Sorted as --help prints them; the aliases below are listed under them. */
 static const struct optdef optdefs[] = {
+	{ "adaptive", 0, O_ADAPTIVE, "MAX", "as -j auto, with at most MAX jobs at once" },
 	{ "arg-file", 'a', O_ARG_FILE, "FILE", "read records from FILE instead of stdin" },
 	{ "batch", 'n', O_BATCH, "N", "up to N records per command" },
 	{ "batch-timeout", 0, O_BATCH_TIMEOUT, "DUR", "flush a partial batch after DUR" },
@@ -82,7 +84,8 @@ static const struct optdef optdefs[] = {
 	{ "help", 'h', O_HELP, NULL, "show this help and exit" },
 	{ NULL, 'I', O_REPL, "STR", "use STR instead of {} for the record" },
 	{ "jobs", 'j', O_JOBS, "N", "N at once (default: CPUs), N% or +N/-N of\n"
-				     "CPUs, or 0: as many as open files allow" },
+				     "CPUs, 0: as many as open files allow, or\n"
+				     "auto: as many as keep latency near its best" },
 	{ "joblog", 0, O_JOBLOG, "FILE", "log each job to FILE (GNU parallel's columns)" },
 	{ "json-log", 0, O_JSON_LOG, "FILE", "log each job attempt to FILE as JSON lines" },
 	{ "keep-order", 'k', O_KEEP_ORDER, NULL, "write outputs in input order" },
@@ -92,6 +95,8 @@ static const struct optdef optdefs[] = {
 	{ "link", 0, O_LINK, NULL, "link all input sources: n-th with n-th" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
+	{ "overload-exit", 0, O_OVERLOAD_EXIT, "LIST", "with -j auto, exit statuses that mean overload:\n"
+							  "75,99 (timeouts always do)" },
 	{ "progress", 0, O_PROGRESS, NULL, "progress line with ETA on stderr (a tty)" },
 	{ "quiet-failures", 0, O_QUIET_FAILURES, NULL, "do not name each failed job on stderr" },
 	{ "rate", 0, O_RATE, "N/UNIT", "at most N starts per UNIT: 10/s, 600/m, 5/100ms" },
@@ -244,6 +249,8 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 		o->repl = v;
 		break;
 	case O_JOBS: jobs_arg(o, name, v); break;
+	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
+	case O_OVERLOAD_EXIT: overload_arg(o, name, v); break;
 	case O_JOBLOG: o->joblog = v; break;
 	case O_JSON_LOG: o->json_log = v; break;
 	case O_KEEP_ORDER: o->keep_order = true; break;
@@ -331,6 +338,8 @@ static const struct {
 	{ O_GROUP, O_UNGROUP, "--group cannot be used with --ungroup" },
 	{ O_GROUP, O_LINE_BUFFER, "--group cannot be used with --line-buffer" },
 	{ O_NULL, O_DELIM, "--null cannot be used with --delimiter" },
+	{ O_ADAPTIVE, O_JOBS, "--adaptive cannot be used with --jobs "
+			      "(--adaptive MAX is -j auto with its MAX)" },
 	{ O_RESUME, O_RESUME_FAILED, "--resume cannot be used with --resume-failed" },
 	{ O_DELAY, O_RATE, "--delay cannot be used with --rate "
 			   "(--delay DUR is --rate 1/DUR)" },
@@ -355,6 +364,8 @@ static void validate(struct opts *o, const struct optset *seen)
 		die(EXIT_USAGE, "--batch-timeout needs --batch N with N above 1");
 	if (o->breaker_cooldown_ns && !o->breaker)
 		die(EXIT_USAGE, "--breaker-cooldown needs --breaker");
+	if (has(seen, O_OVERLOAD_EXIT) && !o->adaptive)
+		die(EXIT_USAGE, "--overload-exit needs -j auto or --adaptive");
 	if (o->retry_delay_ns && !o->retries)
 		die(EXIT_USAGE, "--retry-delay needs --retries");
 	if ((o->resume || o->resume_failed) && !o->joblog)

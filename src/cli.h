@@ -31,6 +31,8 @@ struct source {
 
 struct opts {
 	int jobs;                       /* -j: workers */
+	int adaptive;                   /* -j auto, --adaptive: MAX; 0: off */
+	uint64_t overload_exit[4];      /* --overload-exit: a bit per status */
 	bool keep_order;                /* -k */
 	bool shell;                     /* -s: COMMAND is a shell template */
 	const char *repl;               /* -I: "{}" by default */

@@ -120,6 +120,14 @@ void jobs_arg(struct opts *o, const char *name, const char *v)
 	size_t n = strlen(v);
 	long long k;
 
+	o->adaptive = 0;        /* the last -j wins */
+	if (strcmp(v, "auto") == 0) {
+		/* The limit finds its level (adaptive.h) up to this MAX. */
+		k = 8LL * cpus_available();
+		o->adaptive = o->jobs = k < 16 ? 16 : k > JOBS_MAX ? JOBS_MAX
+								   : (int)k;
+		return;
+	}
 	if (v[0] == '+' || v[0] == '-') {
 		/* GNU parallel's +N and -N: the CPUs plus or minus N. */
 		const char *errstr;
@@ -147,6 +155,33 @@ void jobs_arg(struct opts *o, const char *name, const char *v)
 	}
 	k = num_arg(name, v, 0, JOBS_MAX);
 	o->jobs = k == 0 ? jobs_most() : (int)k;
+}
+
+/* --adaptive MAX: -j auto with its ceiling. */
+void adaptive_arg(struct opts *o, const char *name, const char *v)
+{
+	o->adaptive = o->jobs = (int)num_arg(name, v, 1, JOBS_MAX);
+}
+
+/* --overload-exit 75,429...: exit statuses that mean "too much load". */
+void overload_arg(struct opts *o, const char *name, const char *v)
+{
+	const char *p = v;
+
+	do {
+		size_t n = strcspn(p, ",");
+		char num[16];
+		long long k;
+
+		if (n == 0 || n >= sizeof num)
+			die(EXIT_USAGE, "%s '%s': must be exit statuses "
+			    "separated by commas", name, v);
+		memcpy(num, p, n);
+		num[n] = '\0';
+		k = num_arg(name, num, 1, 255);
+		o->overload_exit[k / 64] |= (uint64_t)1 << (k % 64);
+		p += n;
+	} while (*p++ == ',');
 }
 
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */

@@ -30,8 +30,17 @@ int delim_arg(const char *name, const char *v);
 /* --halt: GNU parallel's WHEN,WHY=N[%] and its older forms (halt.h). */
 void halt_arg(struct opts *o, const char *name, const char *v);
 
-/* -j: N, N%, +N, -N (of the CPUs), 0 for as many as the fd limit allows. */
+/*
+ * -j: N, N%, +N, -N (of the CPUs), 0 for as many as the fd limit allows,
+ * auto for an adaptive limit (adaptive.h) up to 8 times the CPUs, at least 16.
+ */
 void jobs_arg(struct opts *o, const char *name, const char *v);
+
+/* --adaptive MAX: -j auto with its ceiling. */
+void adaptive_arg(struct opts *o, const char *name, const char *v);
+
+/* --overload-exit LIST: exit statuses (1-255) that mean overload. */
+void overload_arg(struct opts *o, const char *name, const char *v);
 
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
 void delay_arg(struct opts *o, const char *name, const char *v);

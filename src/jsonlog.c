@@ -219,6 +219,10 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		  (unsigned long long)a->bytes_out,
 		  (unsigned long long)a->bytes_err);
 	sb_cost(&b, &a->cost);
+	if (a->limit)
+		strbuf_addf(&b, ",\"limit\":%d", a->limit);
+	else
+		strbuf_addstr(&b, ",\"limit\":null");
 	strbuf_addstr(&b, ",\"breaker\":");
 	if (a->breaker)
 		sb_quote(&b, a->breaker, strlen(a->breaker));

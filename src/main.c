@@ -25,6 +25,7 @@
 #include "fanin.h"
 #include "gate.h"
 #include "guard.h"
+#include "inflight.h"
 #include "input.h"
 #include "joblog.h"
 #include "jsonlog.h"
@@ -316,6 +317,7 @@ int main(int argc, char **argv)
 		progress_start(&r->gate, &r->sched, runstate_stop_fd());
 	setup_attempts(r, &o);
 	fanin_watch(&r->fanin);
+	inflight_init(o.adaptive, o.overload_exit);
 	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 	signals_start();
 	start_input(r);

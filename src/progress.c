@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "inflight.h"
 #include "scheduler.h"
 #include "stats.h"
 #include "tally.h"
@@ -58,11 +59,13 @@ static void compose(char *buf, size_t n)
 	double rate;
 	bool closed = sched_input_closed(progress.sched);
 	struct gate_snap g;
+	struct inflight_snap lim;
 	size_t len = 0;
 	char eta[32], dur[32];
 
 	tally_snapshot(&t);
 	gate_snapshot(progress.gate, &g);
+	inflight_snapshot(&lim);
 	done = t.done;
 	total = t.n[TALLY_READ];
 	failed = t.n[TALLY_FAILED];
@@ -88,6 +91,8 @@ static void compose(char *buf, size_t n)
 	} else {
 		ADD(", ETA ?");
 	}
+	if (lim.on)
+		ADD(", limit %d/%d", lim.limit, lim.max);
 	if (g.use_breaker)
 		ADD(", breaker %s", breaker_state_name(g.breaker));
 	if (g.use_rate)

@@ -15,6 +15,7 @@
 
 #include "cost.h"
 #include "gate.h"
+#include "inflight.h"
 #include "joblog.h"
 #include "jsonlog.h"
 #include "stats.h"
@@ -144,6 +145,21 @@ static void print_cost(const struct costsum *s)
 		print_top("memory", i + 1, &s->by_rss[i]);
 }
 
+/* --stats: where -j auto's limit went. */
+static void print_limit(void)
+{
+	struct inflight_snap s;
+
+	inflight_snapshot(&s);
+	if (!s.on)
+		return;
+	warning("stats: -j auto: limit %d of MAX %d at the end, %d to %d; "
+	      "%llu increases, %llu decreases on latency, %llu on overload",
+	      s.limit, s.max, s.lowest, s.highest, (unsigned long long)s.ups,
+	      (unsigned long long)s.downs_latency,
+	      (unsigned long long)s.downs_overload);
+}
+
 /* --stats: the closing summary on stderr. */
 static void print_stats(void)
 {
@@ -192,6 +208,7 @@ static void print_stats(void)
 	      (unsigned long long)g.trips);
 	print_cost(&report.cost);
 	pthread_mutex_unlock(&report.mu);
+	print_limit();
 }
 
 void report_finish(void)

@@ -16,6 +16,7 @@
 
 #include "gate.h"
 #include "guard.h"
+#include "inflight.h"
 #include "scheduler.h"
 #include "util.h"
 
@@ -96,6 +97,7 @@ static void stop_starting(void)
 	(void)write(run.stop_wfd, &c, 1);
 	sched_stop(run.sched);
 	gate_close(run.gate);
+	inflight_close();
 }
 
 void runstate_cancel(int sig, bool from_signal)

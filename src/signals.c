@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "inflight.h"
 #include "pool.h"
 #include "runstate.h"
 #include "util.h"
@@ -94,11 +95,13 @@ static void *signal_main(void *arg)
 		case SIGCONT:
 			guard_signal_all(SIGCONT);
 			break;
-		case SIGUSR1:
+		case SIGUSR1:   /* under -j auto, MAX moves with them */
 			pool_resize(+1);
+			inflight_move_max(+1);
 			break;
 		case SIGUSR2:
 			pool_resize(-1);
+			inflight_move_max(-1);
 			break;
 		default:
 			break;  /* SIGPIPE: the write that caused it reports it */
