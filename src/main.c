@@ -29,6 +29,7 @@
 #include "input.h"
 #include "joblog.h"
 #include "jsonlog.h"
+#include "outbuf.h"
 #include "pool.h"
 #include "progress.h"
 #include "report.h"
@@ -125,6 +126,20 @@ static void setup_command(struct runner *r, const struct opts *o)
 		r->path = spawn_resolve(o->cmd[0]);
 		r->path_errno = r->path ? 0 : errno;
 	}
+}
+
+/*
+ * Output that may be held (all but -u) spills past --buffer-size to a file
+ * in TMPDIR: one that cannot be made there would cancel the run at its
+ * first spill, with what it held lost. Say so now, before anything runs.
+ */
+static void check_tmpdir(const struct opts *o)
+{
+	if (o->out == OUT_UNGROUP || outbuf_tmpdir_check() == 0)
+		return;
+	die(EXIT_USAGE, "cannot make a temp file in '%s': %s (output past "
+	    "--buffer-size goes there; set TMPDIR, or use -u)",
+	    outbuf_tmpdir(), strerror(errno));
 }
 
 /*
@@ -277,6 +292,7 @@ int main(int argc, char **argv)
 	/* the header, if any, names the columns the template refers to */
 	sources_open(&r->src, &o, o.delim);
 	setup_command(r, &o);
+	check_tmpdir(&o);
 	/* Every output is checked before the job log is replaced. */
 	if (o.json_log)
 		jsonlog_check(o.json_log);

@@ -38,14 +38,19 @@ struct outbuf_extent {
 	off_t off, len;
 };
 
-void outbuf_store_init(struct outbuf_store *s, size_t budget)
+const char *outbuf_tmpdir(void)
 {
 	const char *t = getenv("TMPDIR");
 
+	return t && *t ? t : "/tmp";
+}
+
+void outbuf_store_init(struct outbuf_store *s, size_t budget)
+{
 	pthread_mutex_init(&s->mu, NULL);
 	s->budget = budget;
 	atomic_init(&s->used, 0);
-	s->tmpdir = t && *t ? t : "/tmp";
+	s->tmpdir = outbuf_tmpdir();
 	s->fd = -1;
 	s->end = s->live = 0;
 }
@@ -100,6 +105,16 @@ static int spill_file(const char *dir)
 		errno = e;
 	}
 	return fd;
+}
+
+int outbuf_tmpdir_check(void)
+{
+	int fd = spill_file(outbuf_tmpdir());
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 /* LEN bytes at OFF of the spill file are no longer needed. */

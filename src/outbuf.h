@@ -44,6 +44,16 @@ struct outbuf {
 	bool lost;              /* could not be held: dropped, said so */
 };
 
+/* Where the spill file goes: $TMPDIR, or /tmp. */
+const char *outbuf_tmpdir(void);
+
+/*
+ * Can a spill file be made there? Made and closed again, at start, so that
+ * an unusable directory is said before any job runs, not at the first
+ * spill mid-run. 0, or -1 with errno.
+ */
+int outbuf_tmpdir_check(void);
+
 /* Set up S with BUDGET bytes of memory and its spill file in $TMPDIR. */
 void outbuf_store_init(struct outbuf_store *s, size_t budget);
 

@@ -112,11 +112,28 @@ elapsed_ok() {
 	[ -z "$(ls -A "$MNT")" ]
 }
 
-@test "temp directory missing: exit 3 with a message" {
-	run bash -c "TMPDIR='$T/nonexistent' '$FANOUT' -k -j2 --buffer-size 4K sh -c '
-		[ \$0 = 1 ] && sleep 0.5; head -c 100000 /dev/zero' ::: 1 2 > out"
+@test "temp directory missing at start: exit 2 before any job runs, naming it" {
+	run bash -c "TMPDIR='$T/nonexistent' '$FANOUT' -k --buffer-size 64K sh -c '
+		echo \$0 >> ran; head -c 100000 /dev/zero' ::: 1 2 > out"
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: cannot make a temp file in '$T/nonexistent': No such file or directory (output past --buffer-size goes there; set TMPDIR, or use -u)" ]
+	[ ! -e ran ]
+	[ ! -s out ]
+	# The same in every mode that may hold output; -u holds none.
+	run bash -c "TMPDIR='$T/nonexistent' '$FANOUT' --line-buffer true ::: 1"
+	[ "$status" -eq 2 ]
+	run bash -c "TMPDIR='$T/nonexistent' '$FANOUT' -u echo ok ::: 1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 1" ]
+}
+
+@test "temp directory gone mid-run: exit 3, the message names the job lost" {
+	mkdir "$T/tmp"
+	run bash -c "TMPDIR='$T/tmp' '$FANOUT' -k -j2 --buffer-size 4K sh -c '
+		[ \$0 = 1 ] && sleep 0.5; [ \$0 = 2 ] && rmdir \"\$TMPDIR\";
+		head -c 100000 /dev/zero' ::: 1 2 > out"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"job 2: cannot hold its stdout in a temp file in '$T/nonexistent' (it is lost)"* ]]
+	[[ "$output" == *"job 2: cannot hold its stdout in a temp file in '$T/tmp' (it is lost)"* ]]
 }
 
 @test "jobs all succeed but output was lost: still exit 3" {
