@@ -18,6 +18,7 @@ function __fanout_command_words
                 --buffer-size --burst --colsep --delay --delimiter --halt \
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
+                --max-replace-args \
                 --rate --retries --retry-delay --shard --timeout
                 set -e words[1]
             case '--*'
@@ -26,7 +27,7 @@ function __fanout_command_words
                 # a value; with nothing after it, the value is the next word.
                 set -l letters (string split '' -- (string sub -s 2 -- $w))
                 for k in (seq (count $letters))
-                    if contains -- $letters[$k] a C n d I j L P
+                    if contains -- $letters[$k] a C n N d I j L P
                         test $k -eq (count $letters); and set -e words[1]
                         break
                     end
@@ -91,6 +92,8 @@ complete -c fanout -n __fanout_in_options -l line-buffer -d 'Pass output on a wh
 complete -c fanout -n __fanout_in_options -l lb -d 'Pass output on a whole line at a time (same as --line-buffer)'
 complete -c fanout -n __fanout_in_options -l link -d 'Link all input sources: n-th with n-th'
 complete -c fanout -n __fanout_in_options -l xapply -d 'Link all input sources (same as --link)'
+complete -c fanout -n __fanout_in_options -s m -l xargs -d 'As many records a command as fit; {} is all of them'
+complete -c fanout -n __fanout_in_options -s N -l max-replace-args -x -d 'N records a command, named {1} .. {N}'
 complete -c fanout -n __fanout_in_options -s r -l no-run-if-empty -d 'Accepted: empty input never runs a job'
 complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL, not newline'
 complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'
@@ -110,4 +113,5 @@ complete -c fanout -n __fanout_in_options -l timeout -x -d 'SIGTERM a job'\''s p
 complete -c fanout -n __fanout_in_options -s u -l ungroup -d 'Jobs write straight to stdout and stderr'
 complete -c fanout -n __fanout_in_options -s v -l verbose -d 'Print each command on stderr as it starts'
 complete -c fanout -n __fanout_in_options -s t -d 'Print each command on stderr (same as -v)'
+complete -c fanout -n __fanout_in_options -s X -d 'As many records a command as fit; a word with {} repeats'
 complete -c fanout -n __fanout_in_options -s V -l version -d 'Show the version and exit'

@@ -33,10 +33,10 @@ enum opt_id {
 	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN,
 	O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_LINK, O_NO_RUN_IF_EMPTY, O_NULL, O_OVERLOAD_EXIT,
-	O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
+	O_LINE_BUFFER, O_LINK, O_MULTI, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
+	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
-	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_END
+	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_CONTEXT, O_END
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
@@ -93,6 +93,9 @@ static const struct optdef optdefs[] = {
 	{ NULL, 'L', O_LINES, "N", "up to N input lines per command (as --batch)" },
 	{ "line-buffer", 0, O_LINE_BUFFER, NULL, "pass output on a whole line at a time" },
 	{ "link", 0, O_LINK, NULL, "link all input sources: n-th with n-th" },
+	{ NULL, 'm', O_MULTI, NULL, "as many records a command as fit; {} is\n"
+				    "all of them: pre-{}-post is pre-a b c-post" },
+	{ NULL, 'N', O_PER_JOB, "N", "N records a command, named {1} .. {N}" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
 	{ "overload-exit", 0, O_OVERLOAD_EXIT, "LIST", "with -j auto, exit statuses that mean overload:\n"
@@ -113,6 +116,8 @@ static const struct optdef optdefs[] = {
 	{ "ungroup", 'u', O_UNGROUP, NULL, "jobs write straight to stdout and stderr" },
 	{ "verbose", 'v', O_VERBOSE, NULL, "print each command on stderr as it starts" },
 	{ "version", 'V', O_VERSION, NULL, "show the version and exit" },
+	{ NULL, 'X', O_CONTEXT, NULL, "as many records a command as fit; a word\n"
+				      "with {} repeats: x{}y is xay xby xcy" },
 };
 
 /*
@@ -131,10 +136,15 @@ static const struct alias {
 	{ "max-procs", 0, O_JOBS },
 	{ "lb", 0, O_LINE_BUFFER },
 	{ "xapply", 0, O_LINK },
+	{ "xargs", 0, O_MULTI },
+	{ "max-replace-args", 0, O_PER_JOB },
 	{ "bar", 0, O_PROGRESS },
 	{ "eta", 0, O_PROGRESS },
 	{ NULL, 't', O_VERBOSE },
 };
+
+/* -X, -m: as many records a command as fit (the largest --batch). */
+#define BATCH_MANY 1000000
 
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
@@ -259,6 +269,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_LINES: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_LINE_BUFFER: o->out = OUT_LINE; break;
 	case O_LINK: o->link = true; break;
+	/* -X and -m are --batch with as many records as fit */
+	case O_CONTEXT: o->batch = BATCH_MANY; break;
+	case O_MULTI: o->batch = BATCH_MANY; o->multi = true; break;
+	case O_PER_JOB: o->per_job = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
 	case O_NULL: o->delim = '\0'; break;
 	case O_PROGRESS: o->progress = true; break;
@@ -344,6 +358,16 @@ static const struct {
 	{ O_DELAY, O_RATE, "--delay cannot be used with --rate "
 			   "(--delay DUR is --rate 1/DUR)" },
 	{ O_LINES, O_BATCH, "-L cannot be used with --batch" },
+	{ O_CONTEXT, O_MULTI, "-X cannot be used with -m" },
+	{ O_CONTEXT, O_BATCH, "-X cannot be used with --batch (-X is as many as fit)" },
+	{ O_MULTI, O_BATCH, "-m cannot be used with --batch (-m is as many as fit)" },
+	{ O_CONTEXT, O_LINES, "-X cannot be used with -L" },
+	{ O_MULTI, O_LINES, "-m cannot be used with -L" },
+	{ O_PER_JOB, O_BATCH, "-N cannot be used with --batch" },
+	{ O_PER_JOB, O_LINES, "-N cannot be used with -L" },
+	{ O_PER_JOB, O_CONTEXT, "-N cannot be used with -X" },
+	{ O_PER_JOB, O_MULTI, "-N cannot be used with -m" },
+	{ O_PER_JOB, O_COLSEP, "-N cannot be used with --colsep" },
 	{ O_LINES, O_NULL, "-L counts lines: it cannot be used with --null "
 			   "(write --batch N)" },
 	{ O_LINES, O_DELIM, "-L counts lines: it cannot be used with --delimiter "
@@ -368,6 +392,9 @@ static void validate(struct opts *o, const struct optset *seen)
 		die(EXIT_USAGE, "--overload-exit needs -j auto or --adaptive");
 	if (o->retry_delay_ns && !o->retries)
 		die(EXIT_USAGE, "--retry-delay needs --retries");
+	if (o->per_job && (o->nsrc > 1 || o->header))
+		die(EXIT_USAGE, "-N cannot be used with several input sources "
+		    "or --header");
 	if ((o->resume || o->resume_failed) && !o->joblog)
 		die(EXIT_USAGE, "--resume needs --joblog FILE");
 	if (o->shell && o->ncmd == 0)

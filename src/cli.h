@@ -39,6 +39,8 @@ struct opts {
 	struct source *src;             /* the input sources, in order; */
 	int nsrc;                       /* none: stdin */
 	bool link;                      /* --link: all sources linked */
+	size_t per_job;                 /* -N: records a job as {1}..{N} */
+	bool multi;                     /* -m: {} is all a batch's records */
 	int delim;                      /* record separator byte */
 	char **cmd;                     /* COMMAND [ARG...], NULL-terminated */
 	int ncmd;

@@ -114,8 +114,10 @@ static void setup_command(struct runner *r, const struct opts *o)
 {
 	enum tmpl_mode mode = o->ncmd == 0 ? TMPL_LINE
 			    : o->shell ? TMPL_SHELL : TMPL_DIRECT;
-	const char *why = tmpl_compile_named(&r->tmpl, mode, o->cmd, o->ncmd,
-					     o->repl, &r->src.names);
+	struct tmpl_conf c = { .repl = o->repl, .names = &r->src.names,
+			       .multi = o->multi };
+	const char *why = tmpl_compile_conf(&r->tmpl, mode, o->cmd, o->ncmd,
+					    &c);
 
 	if (why)
 		die(EXIT_USAGE, "%s", why);

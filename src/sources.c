@@ -194,6 +194,8 @@ void sources_open(struct sources *s, const struct opts *o, int delim)
 
 	memset(s, 0, sizeof *s);
 	row_init(&s->row);
+	strbuf_init(&s->pend, 0);
+	s->per = o->per_job;
 	stdin_once(o);
 	s->nsrc = o->nsrc > 0 ? (size_t)o->nsrc : 1;
 	s->held = xcalloc(s->nsrc, sizeof *s->held);
@@ -231,7 +233,7 @@ void sources_open(struct sources *s, const struct opts *o, int delim)
 
 bool sources_plain(const struct sources *s)
 {
-	return s->nsrc <= 1 && !s->colsep.set;
+	return s->nsrc <= 1 && !s->colsep.set && !s->per;
 }
 
 bool sources_held(const struct sources *s)
@@ -305,12 +307,40 @@ static bool product(struct sources *s, struct batch *b, size_t from,
 	return true;
 }
 
+/* -N: the records held so far make one job's record. */
+static bool flush_pending(struct sources *s, struct batch *b, int64_t now)
+{
+	const char *p = s->pend.buf;
+	struct rec r;
+	bool ok;
+
+	row_reset(&s->row);
+	for (size_t k = 0; k < s->npend; k++) {
+		size_t len = strlen(p);
+
+		row_add(&s->row, p, len);
+		p += len + 1;
+	}
+	row_rec(&s->row, &r);
+	ok = batch_add_rec(b, &r, now);
+	strbuf_reset(&s->pend);
+	s->npend = 0;
+	return ok;
+}
+
 bool sources_emit(struct sources *s, struct batch *b, const char *v,
 		  size_t n, int64_t now)
 {
 	const struct rec first = { .s = v, .len = n };
 	uint64_t i = s->first++;
 	size_t k;
+
+	if (s->per) {
+		strbuf_add(&s->pend, v, n + 1);
+		if (++s->npend < s->per)
+			return true;
+		return flush_pending(s, b, now);
+	}
 
 	row_reset(&s->row);
 	put_value(s, &first);
@@ -359,10 +389,14 @@ void sources_emit_all(struct sources *s, struct batch *b)
 						  now_ns())
 				      : sources_emit(s, b, h->v[i].s,
 						     h->v[i].len, now_ns());
+	if (ok)
+		sources_end(s, b, now_ns());
 }
 
 bool sources_end(struct sources *s, struct batch *b, int64_t now)
 {
+	if (s->npend > 0)
+		return flush_pending(s, b, now);
 	if (s->first > 0 || s->nsrc == 1)
 		return true;
 	return sources_emit(s, b, "", 0, now);
@@ -382,5 +416,6 @@ void sources_release(struct sources *s)
 	free(s->names.name);
 	colsep_release(&s->colsep);
 	row_release(&s->row);
+	strbuf_release(&s->pend);
 	memset(s, 0, sizeof *s);
 }

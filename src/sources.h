@@ -17,6 +17,9 @@
  * exactly as without this file. The job's sequence number is the
  * combination's: --resume finds the same numbers again.
  *
+ * -N N puts N records of the (one) source in each job's record, as its
+ * columns {1} .. {N}; the last one may have fewer.
+ *
  * --header takes the first record of each source as the names of its
  * columns, cut by --colsep, or by a tab when no --colsep is given (as GNU
  * parallel does: then the records are cut by a tab too).
@@ -50,6 +53,9 @@ struct sources {
 	struct ph_names names;  /* --header: the columns' names */
 	char **headers;         /* [nsrc]: the header records, names in them */
 	struct row row;         /* the reader's: the record being built */
+	size_t per;             /* -N: records of the first source a job */
+	struct strbuf pend;     /* ... those so far, each with its NUL */
+	size_t npend;
 };
 
 /*

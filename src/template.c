@@ -102,6 +102,7 @@ struct tmpl_priv {
 	size_t col_str, col_argc;       /* ... and per column, appended */
 	bool append;                    /* DIRECT: records go last */
 	bool all;                       /* SHELL: ... as words, by PH_ALL */
+	bool multi;                     /* DIRECT: -m (tmpl_conf) */
 	/* TMPL_SHELL: values passed per record, in slot order */
 	struct slotdef *slots;
 	size_t nk;
@@ -247,7 +248,8 @@ static void compute_costs(const struct tmpl *t, struct tmpl_priv *pv)
 				/* a derived value is at most max(len, 1) */
 				pv->rec_mult += w->nrecph;
 				pv->rec_const += fixed + w->nrecph;
-				pv->rec_argc++;
+				/* -m: a record can cut the word at each */
+				pv->rec_argc += pv->multi ? w->nrecph : 1;
 			}
 		}
 		if (pv->append) {
@@ -278,13 +280,17 @@ static void compute_costs(const struct tmpl *t, struct tmpl_priv *pv)
 const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 			 int argc, const char *repl)
 {
-	return tmpl_compile_named(t, mode, argv, argc, repl, NULL);
+	struct tmpl_conf c = { .repl = repl };
+
+	return tmpl_compile_conf(t, mode, argv, argc, &c);
 }
 
-const char *tmpl_compile_named(struct tmpl *t, enum tmpl_mode mode,
-			       char **argv, int argc, const char *repl,
-			       const struct ph_names *names)
+const char *tmpl_compile_conf(struct tmpl *t, enum tmpl_mode mode,
+			      char **argv, int argc,
+			      const struct tmpl_conf *c)
 {
+	const char *repl = c->repl;
+	const struct ph_names *names = c->names;
 	struct tmpl_priv *pv;
 	const char *err = NULL;
 	int i;
@@ -299,6 +305,7 @@ const char *tmpl_compile_named(struct tmpl *t, enum tmpl_mode mode,
 		return "no command given";
 	pv = xcalloc(1, sizeof *pv);
 	t->priv = pv;
+	pv->multi = c->multi;
 
 	if (mode == TMPL_DIRECT) {
 		t->words = xcalloc((size_t)argc, sizeof *t->words);
@@ -559,6 +566,37 @@ static void put_word(struct argvbuf *ab, const struct tmpl_word *w,
 	put_nul(ab);
 }
 
+/* -m: the values of all the records, an argument ending between two. */
+static void put_values_cut(struct out *o, const struct piece *p,
+			   const void *arg)
+{
+	const struct jobvals *bt = arg;
+	const char *v;
+	size_t j, n;
+
+	for (j = 0; j < bt->nrec; j++) {
+		if (j) {
+			put_nul(o->ab);
+			put_arg_start(o->ab);
+		}
+		n = ph_value(&bt->recs[j], p->kind, p->col, &v);
+		out_put(o, v, n);
+	}
+}
+
+/* -m: word W with all the records, cut into arguments between them. */
+static void put_word_multi(struct argvbuf *ab, const struct tmpl_word *w,
+			   const struct rec *recs, size_t nrec,
+			   const struct nums *nm)
+{
+	struct out o = { ab, STRBUF_INIT };
+	struct jobvals bt = { NULL, recs, nrec };
+
+	put_arg_start(ab);
+	walk(&o, w, w->text, nm, put_values_cut, &bt);
+	put_nul(ab);
+}
+
 /* Append "${N}" (QUOTED: with double quotes) to the script. */
 static void put_ref(struct out *o, size_t n, bool quoted)
 {
@@ -628,6 +666,8 @@ static void expand_direct(const struct tmpl *t, struct argvbuf *ab,
 
 		if (w->nrecph == 0)
 			put_word(ab, w, NULL, nm);
+		else if (pv->multi && nrec > 1)
+			put_word_multi(ab, w, recs, nrec, nm);
 		else
 			for (j = 0; j < nrec; j++)
 				put_word(ab, w, &recs[j], nm);

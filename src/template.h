@@ -68,13 +68,23 @@ const char *tmpl_compile(struct tmpl *t, enum tmpl_mode mode, char **argv,
 
 struct ph_names;
 
-/*
- * As tmpl_compile(), with NAMES (may be NULL) naming the columns: {NAME}
- * is column i + 1 for NAMES->name[i] (--header).
- */
-const char *tmpl_compile_named(struct tmpl *t, enum tmpl_mode mode,
-			       char **argv, int argc, const char *repl,
-			       const struct ph_names *names);
+/* What tmpl_compile_conf() takes besides the words. */
+struct tmpl_conf {
+	const char *repl;               /* -I; NULL: "{}" */
+	const struct ph_names *names;   /* --header: {NAME} is column i + 1 */
+	/*
+	 * -m: in a batch, a word's replacement string stands for all the
+	 * records, the word cut into arguments between them (GNU parallel's
+	 * -m: pre-{}-post gives pre-a b c-post); else the word repeats per
+	 * record (-X).
+	 */
+	bool multi;
+};
+
+/* As tmpl_compile(), with the settings of C. */
+const char *tmpl_compile_conf(struct tmpl *t, enum tmpl_mode mode,
+			      char **argv, int argc,
+			      const struct tmpl_conf *c);
 
 /* Free what tmpl_compile() allocated. */
 void tmpl_release(struct tmpl *t);

@@ -190,3 +190,52 @@ same() {
 	wait
 	[ "$(cat out)" = $'1 a x\n2 a y\n3 b x\n4 b y' ]
 }
+
+@test "-N N: N records a job, named {1} .. {N}; the last job may be short" {
+	same '[a][b][c][]' '' -N2 printf '[%s]' {1} {2} ::: a b c
+	same '[a][b][c]' '' -N2 printf '[%s]' ::: a b c
+	same '[b][c][][d]' '' -N3 printf '[%s]' {2} {-1} ::: a b c d
+	same $'1 2\n3 4\n5' $'1\n2\n3\n4\n5\n' -N2 echo
+	same $'1 2\n3 4\n5' $'1\n2\n3\n4\n5\n' --max-replace-args 2 echo
+	run fanout -k -N2 -s 'echo "{2}-{1}" {#}' ::: "a'" b c
+	[ "$output" = $'b-a\' 1\n-c 2' ]
+}
+
+@test "-X: as many records as fit, a word with {} repeated per record" {
+	same '[pre-a-post][pre-b-post][pre-c-post][xay][xby][xcy]' '' \
+		-j1 -X printf '[%s]' pre-{}-post x{.}y ::: a b c
+	same 'a b c' '' -j1 -X echo ::: a b c
+	# cut to the argument size limits, not one command per record
+	run sh -c "seq 200000 | '$FANOUT' -X echo x{}y | wc -l"
+	[ "$output" -ge 1 ] && [ "$output" -le 20 ]
+	run sh -c "seq 200000 | '$FANOUT' -X echo x{}y | tr ' ' '\n' | sort -u | wc -l"
+	[ "$output" -eq 200000 ]
+}
+
+@test "-m: as many records as fit, {} all of them, the word cut between" {
+	same '[pre-a][b][c-post][xa][b][cy1]' '' \
+		-j1 -m printf '[%s]' pre-{}-post x{}y{#} ::: a b c
+	same '[a][b-a][b]' '' -j1 -m printf '[%s]' {}-{} ::: a b
+	same '[a][b][c]' '' -j1 --xargs printf '[%s]' ::: a b c
+	run sh -c "seq 200000 | '$FANOUT' -m echo x{}-{}y | tr ' ' '\n' | grep -c -- -"
+	[ "$output" -ge 1 ] && [ "$output" -le 20 ]
+}
+
+@test "-N, -X and -m refuse what contradicts them" {
+	local m
+	for m in "-X -m:-X cannot be used with -m" \
+		"-X --batch 2:-X cannot be used with --batch (-X is as many as fit)" \
+		"-m -n 2:-m cannot be used with --batch (-m is as many as fit)" \
+		"-N 2 -L 2:-N cannot be used with -L" \
+		"-N 2 -X:-N cannot be used with -X" \
+		"-N 2 -C ,:-N cannot be used with --colsep"; do
+		run fanout ${m%%:*} touch ran ::: x
+		[ "$status" -eq 2 ] && [ "$output" = "fanout: ${m#*:}" ]
+	done
+	run fanout -N 2 touch ran ::: x ::: y
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: -N cannot be used with several input sources or --header" ]
+	run fanout -N 0 touch ran ::: x
+	[ "$status" -eq 2 ] && [ "$output" = "fanout: -N 0: must be at least 1" ]
+	[ ! -e ran ]
+}

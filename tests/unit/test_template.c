@@ -584,6 +584,15 @@ static bool costs_hold(const struct tmpl *t, struct argvbuf *ab, size_t n,
 	return true;
 }
 
+static size_t word_count(const char *const *w)
+{
+	size_t n = 0;
+
+	while (w[n])
+		n++;
+	return n;
+}
+
 static void test_costs(void)
 {
 	static const struct {
@@ -617,6 +626,22 @@ static void test_costs(void)
 		tmpl_release(&t);
 	}
 	ok(bad == 0, "costs bound the line, the joined and any other argument");
+	/* -m cuts a word at each record: more arguments, no more bytes */
+	bad = 0;
+	for (c = 1; c <= 3; c++) {
+		struct tmpl t;
+		struct tmpl_conf conf = { .multi = true };
+
+		if (tmpl_compile_conf(&t, TMPL_DIRECT,
+				      (char **)cases[c].words,
+				      (int)word_count(cases[c].words), &conf))
+			bad++;
+		for (n = 1; n <= 8; n++)
+			if (!costs_hold(&t, &ab, n, c))
+				bad++;
+		tmpl_release(&t);
+	}
+	ok(bad == 0, "-m: costs bound the line and every argument");
 	argvbuf_release(&ab);
 }
 
