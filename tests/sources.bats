@@ -236,6 +236,6 @@ same() {
 	[ "$status" -eq 2 ]
 	[ "$output" = "fanout: -N cannot be used with several input sources or --header" ]
 	run fanout -N 0 touch ran ::: x
-	[ "$status" -eq 2 ] && [ "$output" = "fanout: -N 0: must be at least 1" ]
+	[ "$status" -eq 2 ] && [ "$output" = "fanout: -N '0': must be at least 1" ]
 	[ ! -e ran ]
 }
