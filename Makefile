@@ -151,7 +151,7 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 		$(DESTDIR)$(FISHCOMPDIR)
-	cp fanout $(DESTDIR)$(BINDIR)/fanout
+	cp $(BIN) $(DESTDIR)$(BINDIR)/fanout
 	chmod 755 $(DESTDIR)$(BINDIR)/fanout
 	cp man/fanout.1 $(DESTDIR)$(MANDIR)/man1/fanout.1
 	cp completions/fanout.bash $(DESTDIR)$(BASHCOMPDIR)/fanout
