@@ -390,6 +390,7 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 	bool probe = false;
 
 	if (c->dry_run && !j->too_long) {
+		gate_forfeit(c->gate, j->ticket);
 		dry_run(w, j, argv);
 		goto done;
 	}
@@ -400,9 +401,8 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 	if ((path = resolve(w, argv, &a, &own)) != NULL) {
 		bool room = inflight_acquire();         /* -j auto */
 
-		if (!room || !gate_pass(c->gate, &probe) ||
-		    runstate_get() != RS_RUNNING) {
-			/* Cancelled or drained while waiting: never started. */
+		if (!room || !gate_pass(c->gate, j->ticket, &probe)) {
+			/* Cancelled or drained (before or while waiting). */
 			if (room)
 				inflight_release(NULL);
 			free(own);
@@ -418,6 +418,7 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		inflight_release(&a);
 		tally_running(-1);
 	} else {
+		gate_forfeit(c->gate, j->ticket);
 		w->jo = begin_output(w, j, false);
 	}
 	free(own);

@@ -22,7 +22,10 @@ void gate_init(struct gate *g, const struct opts *o)
 	breaker_init(&g->br, o->breaker,
 		     o->breaker_cooldown_ns ? o->breaker_cooldown_ns
 					    : 30 * NS_PER_SEC);
-	g->closed = false;
+	/* The scheduler's tickets start at 1 (sched_order_starts()). */
+	g->ordered = o->rate;
+	g->serving = 1;
+	atomic_init(&g->closed, false);
 	g->rate_wait_ns = g->breaker_wait_ns = 0;
 }
 
@@ -44,18 +47,30 @@ static void announce(struct gate *g, bool probe_failed)
 		warning("breaker closed: probe job succeeded");
 }
 
-bool gate_pass(struct gate *g, bool *probe)
+/* Under the lock: the ticket served is done; the next one's turn. */
+static void next_turn(struct gate *g)
+{
+	g->serving++;
+	pthread_cond_broadcast(&g->cv);
+}
+
+bool gate_pass(struct gate *g, uint64_t ticket, bool *probe)
 {
 	*probe = false;
 	if (!g->use_rate && !g->use_breaker)
-		return true;
+		return !atomic_load(&g->closed);
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
 		int64_t now = now_ns(), wait;
 
-		if (g->closed) {
+		if (atomic_load(&g->closed)) {
 			pthread_mutex_unlock(&g->mu);
 			return false;
+		}
+		if (g->ordered && ticket != g->serving) {
+			/* Not our turn: the one before us wakes us. */
+			mono_cond_wait(&g->cv, &g->mu, -1);
+			continue;
 		}
 		if (g->use_breaker) {
 			bool changed = false;
@@ -82,9 +97,23 @@ bool gate_pass(struct gate *g, bool *probe)
 			g->rate_wait_ns += now_ns() - now;
 			continue;
 		}
+		if (g->ordered)
+			next_turn(g);
 		pthread_mutex_unlock(&g->mu);
 		return true;
 	}
+}
+
+void gate_forfeit(struct gate *g, uint64_t ticket)
+{
+	if (!g->ordered)
+		return;
+	pthread_mutex_lock(&g->mu);
+	while (!atomic_load(&g->closed) && ticket != g->serving)
+		mono_cond_wait(&g->cv, &g->mu, -1);
+	if (!atomic_load(&g->closed))
+		next_turn(g);
+	pthread_mutex_unlock(&g->mu);
 }
 
 void gate_result(struct gate *g, bool ok, bool probe)
@@ -120,7 +149,7 @@ void gate_snapshot(struct gate *g, struct gate_snap *s)
 void gate_close(struct gate *g)
 {
 	pthread_mutex_lock(&g->mu);
-	g->closed = true;
+	atomic_store(&g->closed, true);
 	pthread_cond_broadcast(&g->cv);
 	pthread_mutex_unlock(&g->mu);
 }

@@ -3,6 +3,13 @@
  * and the circuit breaker, shared by all workers under one lock.
  *
  * Waiting holds no lock and ends at once when the run is cancelled.
+ *
+ * Under --rate, starts are granted in input order, as GNU parallel's
+ * --delay does: each job handed out carries a ticket (scheduler.h, 1, 2,
+ * 3 ... in input order) and the gate serves tickets one after the other, so
+ * workers never race for a token. Every ticket is either passed
+ * (gate_pass) or given up (gate_forfeit); the jobs that start are then
+ * always a prefix of the tickets, even when --halt stops the run.
  */
 #ifndef FANOUT_GATE_H
 #define FANOUT_GATE_H
@@ -21,7 +28,9 @@ struct gate {
 	bool use_rate, use_breaker;
 	struct ratelimit rl;
 	struct breaker br;
-	bool closed;            /* cancelled: everyone stops waiting */
+	bool ordered;           /* --rate: grant by ticket */
+	uint64_t serving;       /* ordered: the ticket whose turn it is */
+	_Atomic bool closed;    /* the run stops starting: everyone stops waiting */
 	int64_t rate_wait_ns;   /* total time spent waiting for tokens */
 	int64_t breaker_wait_ns;/* total time spent waiting on the breaker */
 };
@@ -31,11 +40,18 @@ struct opts;
 void gate_init(struct gate *g, const struct opts *o);
 
 /*
- * Wait until a job may start. Returns false if the gate was closed while
- * waiting (start nothing). *probe is set when this job is the breaker's
- * half-open probe.
+ * Wait until the job with TICKET (its turn under --rate; else unused) may
+ * start. Returns false if the gate is closed (the run stops starting jobs):
+ * start nothing. *probe is set when this job is the breaker's half-open
+ * probe.
  */
-bool gate_pass(struct gate *g, bool *probe);
+bool gate_pass(struct gate *g, uint64_t ticket, bool *probe);
+
+/*
+ * The job with TICKET will not come to the gate (it cannot run, or is only
+ * shown): under --rate, wait for its turn and pass it on, taking no token.
+ */
+void gate_forfeit(struct gate *g, uint64_t ticket);
 
 /* A job started through the gate ended; OK: it succeeded. */
 void gate_result(struct gate *g, bool ok, bool probe);
@@ -55,7 +71,7 @@ struct gate_snap {
  */
 void gate_snapshot(struct gate *g, struct gate_snap *s);
 
-/* Wake every waiter and refuse from now on. */
+/* Wake every waiter and refuse from now on (may be called again). */
 void gate_close(struct gate *g);
 
 #endif

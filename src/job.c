@@ -37,6 +37,7 @@ struct job *job_new_cols(uint64_t seq, const char *data, size_t datalen,
 	j->not_before_ns = 0;
 	j->queued_ns = 0;
 	j->too_long = 0;
+	j->ticket = 0;
 	j->nrec = nrec;
 	j->recs = (struct rec *)(j + 1);
 	j->data = (char *)(j->recs + ntotal);

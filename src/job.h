@@ -28,6 +28,7 @@ struct job {
 	int64_t not_before_ns;  /* retry backoff: do not start before this */
 	int64_t queued_ns;      /* when the reader made it */
 	uint64_t too_long;      /* 0, or its record's number: too long to run */
+	uint64_t ticket;        /* --rate: its turn at the gate (sched_next) */
 	size_t nrec;
 	struct rec *recs;
 	char *data;

@@ -325,6 +325,9 @@ int main(int argc, char **argv)
 		.window = window, .on_head = on_output_head,
 		.on_error = on_output_error, .arg = r });
 	gate_init(&r->gate, &o);
+	/* Under --rate, jobs start in input order: tickets (gate.h). */
+	if (o.rate)
+		sched_order_starts(&r->sched);
 	runstate_init(&r->sched, &r->gate);
 
 	report_init(&(struct report_conf){

@@ -4,7 +4,8 @@
  * Any thread may move the state: the signal thread, a worker on --halt,
  * a writer that found stdout closed. The move itself is a compare-and-swap,
  * so exactly one caller performs each step's side effects (stop the
- * scheduler, close the gate, signal the groups, write the fds).
+ * scheduler, signal the groups, write the fds); the gate is closed by
+ * every caller, first.
  */
 #include "runstate.h"
 
@@ -89,14 +90,23 @@ static void note_signal(int sig)
 		atomic_compare_exchange_strong(&run.stop_signal, &none, sig);
 }
 
-/* Wake whoever waits: the reader, the workers' polls, the gate, the queues. */
+/*
+ * The gate decides whether a job starts (gate_pass()), so it closes first,
+ * before the state moves, by every caller (closing is idempotent): no job
+ * passes it once anyone sees the run stopped.
+ */
+static void close_gate(void)
+{
+	gate_close(run.gate);
+}
+
+/* Wake whoever waits: the reader, the workers' polls, the queues. */
 static void stop_starting(void)
 {
 	static const char c = 'x';
 
 	(void)write(run.stop_wfd, &c, 1);
 	sched_stop(run.sched);
-	gate_close(run.gate);
 	inflight_close();
 }
 
@@ -106,6 +116,7 @@ void runstate_cancel(int sig, bool from_signal)
 
 	if (from_signal)
 		note_signal(sig);
+	close_gate();
 	if (advance(RS_CANCELLING) >= RS_CANCELLING)
 		return;
 	stop_starting();
@@ -116,6 +127,7 @@ void runstate_cancel(int sig, bool from_signal)
 void runstate_drain(int sig)
 {
 	note_signal(sig);
+	close_gate();
 	if (advance(RS_DRAINING) >= RS_DRAINING)
 		return;
 	stop_starting();

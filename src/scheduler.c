@@ -34,6 +34,8 @@ void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window)
 	atomic_init(&s->pending, 0);
 	s->delayed = NULL;
 	s->ndelayed = s->delayedcap = 0;
+	s->ordered = false;
+	s->tickets = 0;
 	s->window = window;
 	s->head_seq = 1;
 	s->nslots = maxworkers;
@@ -71,6 +73,19 @@ void sched_close(struct sched *s)
 	s->closed = true;
 	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_order_starts(struct sched *s)
+{
+	s->ordered = true;
+}
+
+/* Under the lock: J is handed out now; in order, it gets the next ticket. */
+static struct job *hand_out(struct sched *s, struct job *j)
+{
+	if (s->ordered)
+		j->ticket = ++s->tickets;
+	return j;
 }
 
 /* Min-heap on not_before_ns, for jobs waiting to be retried. */
@@ -139,6 +154,9 @@ static struct job *take_from_injector(struct sched *s, int slot)
 		return NULL;
 	share = s->count / (2 * (size_t)(nactive > 0 ? nactive : 1));
 	n = share < 1 ? 1 : share > HANDFUL ? HANDFUL : share;
+	/* In order: every job through here, the deques stay empty. */
+	if (s->ordered)
+		n = 1;
 	first = s->ring[s->head];
 	/*
 	 * Oldest first: the owner and the thieves both take from the top, so
@@ -158,7 +176,7 @@ static struct job *take_from_injector(struct sched *s, int slot)
 	/* Jobs now sit in our deque: let a sleeping worker come and steal. */
 	if (n > 1 && s->idle > 0)
 		pthread_cond_signal(&s->work);
-	return first;
+	return hand_out(s, first);
 }
 
 /* Take the oldest job of deque V; a lost race is retried while any is left. */
@@ -229,7 +247,7 @@ struct job *sched_next(struct sched *s, int slot)
 			int64_t now = now_ns();
 
 			if (s->delayed[0]->not_before_ns <= now) {
-				j = heap_pop(s);
+				j = hand_out(s, heap_pop(s));
 				pthread_mutex_unlock(&s->mu);
 				return j;
 			}

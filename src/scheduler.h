@@ -31,6 +31,8 @@ struct sched {
 	_Atomic uint64_t pending;       /* submitted and not finished */
 	struct job **delayed;           /* min-heap on not_before_ns */
 	size_t ndelayed, delayedcap;
+	bool ordered;                   /* sched_order_starts() */
+	uint64_t tickets;               /* ordered: the last ticket given */
 	uint64_t window;                /* -k: max seq ahead of the head */
 	uint64_t head_seq;              /* -k: oldest seq not yet written */
 
@@ -46,6 +48,15 @@ struct sched {
  * limit.
  */
 void sched_init(struct sched *s, int maxworkers, size_t cap, uint64_t window);
+
+/*
+ * Hand jobs out strictly in queue order (input order; a retry when its
+ * backoff ends), one at a time through the injector, each with a ticket
+ * (j->ticket: 1, 2, 3 ...) in that order: the gate then grants starts by
+ * ticket (gate.h), so that jobs start in input order under --rate. Before
+ * any worker starts.
+ */
+void sched_order_starts(struct sched *s);
 
 /* Reader: queue J, blocking while the injector is full; false if stopped. */
 bool sched_submit(struct sched *s, struct job *j);

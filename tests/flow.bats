@@ -44,6 +44,23 @@ within_bucket() {
 	awk -v a="$first" -v b="$fifth" 'BEGIN { exit !(b - a < 0.5) }'
 }
 
+@test "--rate: jobs start in input order, whichever worker holds them" {
+	run bash -c "'$FANOUT' --rate 5/s -j4 --joblog log echo ::: \$(seq 8)"
+	[ "$status" -eq 0 ]
+	# The job log's Seq column in order of start time (200 ms apart).
+	order=$(tail -n +2 log | sort -s -t "$(printf '\t')" -k3,3n | cut -f1 | tr '\n' ' ')
+	[ "$order" = "1 2 3 4 5 6 7 8 " ]
+}
+
+@test "--rate with --halt soon: the jobs that started are the first ones" {
+	run bash -c "'$FANOUT' --rate 5/s -j4 --halt soon,fail=1 --joblog log sh -c 'exit \$0' ::: 0 0 1 0 0 0 0 0"
+	[ "$status" -eq 1 ]
+	n=$(tail -n +2 log | wc -l)
+	[ "$n" -ge 3 ]
+	# No later record started while an earlier one never did: 1 .. n.
+	[ "$(tail -n +2 log | cut -f1 | sort -n | tr '\n' ' ')" = "$(seq "$n" | tr '\n' ' ')" ]
+}
+
 @test "--rate accepts N/UNIT forms and refuses nonsense" {
 	for r in 10/s 600/m 5/100ms 0.5/s 100 2/h; do
 		run fanout --rate "$r" true ::: x
