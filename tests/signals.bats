@@ -166,7 +166,7 @@ start_fanout() {
 }
 
 @test "-u: a closed stdout stops the run too (exit 141, quietly)" {
-	run bash -c "seq 1000 | '$FANOUT' -u sh -c 'echo line; echo \$0 >> ran' 2>err | head -1 > /dev/null; echo \${PIPESTATUS[1]}"
+	run bash -c "seq 1000 | '$FANOUT' -u sh -c 'echo \$0 >> ran; echo line' 2>err | head -1 > /dev/null; echo \${PIPESTATUS[1]}"
 	[ "$output" = 141 ]
 	[ ! -s err ]
 	# Before: all 1000 ran (999 killed by SIGPIPE, each named on stderr).
