@@ -29,6 +29,7 @@
 #include "runstate.h"
 #include "scheduler.h"
 #include "spawn.h"
+#include "strbuf.h"
 #include "tally.h"
 #include "template.h"
 #include "util.h"
@@ -45,6 +46,7 @@ struct attempt_worker {
 	unsigned rng;
 	struct exec x;
 	struct jobout *jo;              /* the running attempt's output */
+	struct strbuf tag;              /* --tag with --batch: records joined */
 };
 
 /* A program that is the same for every job is reported missing once. */
@@ -83,6 +85,7 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 	w->slot = slot;
 	w->rng = (unsigned)slot * 2654435761u ^ (unsigned)now_ns();
 	argvbuf_init(&w->ab);
+	strbuf_init(&w->tag, 0);
 	w->scratch = xmalloc(READ_CHUNK);
 	exec_init(&w->x, c->exec, slot, w->scratch, READ_CHUNK);
 	/* environ with FANOUT_SEQ and FANOUT_SLOT in the two front slots. */
@@ -98,6 +101,7 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 void attempt_worker_free(struct attempt_worker *w)
 {
 	argvbuf_release(&w->ab);
+	strbuf_release(&w->tag);
 	free(w->envp);
 	free(w->scratch);
 	free(w);
@@ -221,14 +225,27 @@ static void show_command(const char *cmdline)
 	free(msg);
 }
 
-/* J's output record; RETRYABLE: another attempt may follow this one. */
+/*
+ * J's output record; RETRYABLE: another attempt may follow this one. Its
+ * --tag is every record of the job, joined by a space (GNU parallel's).
+ */
 static struct jobout *begin_output(struct attempt_worker *w,
 				   const struct job *j, bool retryable)
 {
 	const struct attempt_conf *c = w->c;
-	const char *tag = c->tag ? j->recs[0].s : NULL;
-	size_t len = tag ? j->recs[0].len : 0;
+	const char *tag = NULL;
+	size_t len = 0;
 
+	if (c->tag) {
+		strbuf_setlen(&w->tag, 0);
+		for (size_t i = 0; i < j->nrec; i++) {
+			if (i > 0)
+				strbuf_addch(&w->tag, ' ');
+			strbuf_add(&w->tag, j->recs[i].s, j->recs[i].len);
+		}
+		tag = w->tag.buf;
+		len = w->tag.len;
+	}
 	return retryable ? fanin_begin_retryable(c->fanin, j->seq, tag, len)
 			 : fanin_begin(c->fanin, j->seq, tag, len);
 }

@@ -130,6 +130,13 @@ EOF
 	[ "$output" = $'a\tx\na\tybb\tx\nbb\tyccc\tx\nccc\ty' ]
 }
 
+@test "--tag --batch: the tag is every record of the job, joined by a space" {
+	# GNU parallel's: `parallel --tag -n3 echo ::: a b c d`.
+	run fanout -k --tag --batch 3 sh -c 'echo "$#"; echo e >&2' sh ::: a b c d
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a b c\t3\na b c\te\nd\t1\nd\te' ]
+}
+
 @test "--line-buffer: whole lines pass on while another job holds a part" {
 	gate_job
 	# Job a writes half a line and waits; job b's whole line must pass.
