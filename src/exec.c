@@ -229,8 +229,14 @@ enum exec_wait exec_wait(struct exec *x)
 
 		if (!act_on_deadlines(x, now))
 			break;
-		if (x->pfd[PIDFD].fd < 0 && !x->exited && exited_yet(x))
+		if (x->pfd[PIDFD].fd < 0 && !x->exited && exited_yet(x)) {
+			/*
+			 * Look again before sleeping: with nothing left open
+			 * there is no fd to wake the poll, ever.
+			 */
 			child_exited(x);
+			continue;
+		}
 		if (!wait_ready(x, now))
 			continue;
 		read_pipes(x);

@@ -28,3 +28,30 @@ load helpers
 	[ "$status" -eq 0 ]
 	[ "$output" = 153 ]
 }
+
+# no_pidfd CMD...: run CMD with every pidfd_open(2) failing with ENOSYS, as
+# on kernels before 5.3 or under a seccomp filter.
+no_pidfd() {
+	strace -f -qq -o /dev/null -e trace=pidfd_open \
+		-e inject=pidfd_open:error=ENOSYS "$@"
+}
+
+need_strace() {
+	command -v strace >/dev/null || skip "no strace (.ci/run installs it)"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+}
+
+@test "no pidfd, -u: each job is seen to end" {
+	need_strace
+	run timeout 20 bash -c "$(declare -f no_pidfd); no_pidfd '$FANOUT' -u -j2 sh -c 'echo \$0' ::: a b c"
+	[ "$status" -eq 0 ]
+	[ "$(sort <<< "$output")" = $'a\nb\nc' ]
+}
+
+@test "no pidfd: a job that closed its output before it exits is seen to end" {
+	need_strace
+	run timeout 20 bash -c "$(declare -f no_pidfd); no_pidfd '$FANOUT' -k -j2 \
+		sh -c 'echo \$0; exec >&- 2>&-; sleep 0.3' ::: a b c"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a\nb\nc' ]
+}
