@@ -32,6 +32,7 @@
 #include "strbuf.h"
 #include "tally.h"
 #include "template.h"
+#include "throttle.h"
 #include "util.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -258,6 +259,51 @@ static void to_fanin(void *arg, int which, const char *buf, size_t n)
 	fanin_data(w->c->fanin, w->jo, which, buf, n);
 }
 
+/*
+ * Start the child PATH ARGV for attempt A. A start that fails for lack of
+ * file descriptors or processes waits for a running job to end and tries
+ * again (throttle.h); a run stopped meanwhile leaves A cancelled, unstarted.
+ */
+static enum exec_start start_child(struct attempt_worker *w, const char *path,
+				   char **argv, struct attempt *a)
+{
+	for (;;) {
+		enum exec_start r;
+		enum throttle_kind kind;
+		int err;
+
+		if (!throttle_enter())
+			break;
+		a->not_started = false;
+		a->exit_code = 0;
+		r = exec_start(&w->x, path, argv, w->envp, to_fanin, w, a);
+		if (r == EXEC_STARTED)
+			return r;
+		err = errno;
+		if ((kind = throttle_kind_of(err)) == THROTTLE_NONE) {
+			throttle_leave();
+			errno = err;
+			return r;
+		}
+		switch (throttle_short(kind, err)) {
+		case THROTTLE_RETRY:
+			continue;
+		case THROTTLE_GIVE_UP:
+			errno = err;
+			return r;
+		case THROTTLE_STOPPED:
+			break;
+		}
+		break;
+	}
+	a->cancelled = a->not_started = true;
+	a->exit_code = -1;
+	a->start_wall_ns = wall_ns();
+	a->start_ns = a->end_ns = now_ns();
+	errno = 0;
+	return EXEC_NO_RUN;
+}
+
 /* Run the child PATH ARGV for attempt A and follow it to its end. */
 static void run_child(struct attempt_worker *w, const char *path, char **argv,
 		      struct attempt *a)
@@ -265,11 +311,13 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 	unsigned long long seq = a->job->seq;
 
 	snprintf(w->seqenv, sizeof w->seqenv, "FANOUT_SEQ=%llu", seq);
-	switch (exec_start(&w->x, path, argv, w->envp, to_fanin, w, a)) {
+	switch (start_child(w, path, argv, a)) {
 	case EXEC_NO_PIPE:
 		warning_errno("job %llu: cannot make a pipe", seq);
 		return;
 	case EXEC_NO_RUN:
+		if (a->cancelled)
+			return;
 		if (errno == E2BIG)
 			warning("job %llu: argument list too long", seq);
 		else
@@ -290,6 +338,7 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 	while (exec_wait(&w->x) == EXEC_CANCEL)
 		exec_cancel(&w->x, runstate_get() >= RS_KILLING);
 	exec_reap(&w->x);
+	throttle_leave();
 	if (runstate_get() >= RS_CANCELLING && (a->exit_code != 0 || a->signal))
 		a->cancelled = true;
 }

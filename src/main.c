@@ -303,7 +303,8 @@ int main(int argc, char **argv)
 				o.resume || o.resume_failed, o.resume_failed);
 
 	spawn_setup(signals_entry_ignored());
-	spawn_reserve_fds(o.jobs);
+	/* Fewer at once when the open-file limit is too low (LIMITS). */
+	o.jobs = spawn_reserve_fds(o.jobs, o.out != OUT_UNGROUP);
 	signals_block();
 	maxworkers = o.jobs + 256;
 	guard_init(maxworkers);

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include "spawn.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,6 +32,9 @@
 
 #include "ptree.h"
 #include "util.h"
+
+/* Descriptors kept free of jobs: spill file, logs, /proc scans. */
+#define FDS_SPARE 12
 
 /* Ignored by fanout itself, not by its caller: default again in the child. */
 static int reset_sigs[NSIG];
@@ -69,22 +73,51 @@ void spawn_setup(const sigset_t *keep_ignored)
 #endif
 }
 
-void spawn_reserve_fds(int njobs)
+/* Descriptors fanout has open now (an estimate where /proc is missing). */
+static int fds_open(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = -1;         /* the directory's own */
+
+	if (!d)
+		return 16;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 2;       /* "." and ".." */
+}
+
+int spawn_reserve_fds(int njobs, bool capture)
 {
 	struct rlimit rl;
 	rlim_t need = (rlim_t)njobs * 6 + 64;
+	long long room, fit;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
-		return;
+		return njobs;
 	orig_nofile = rl;
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need
 		      ? need : rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
 		nofile_raised = 1;
-	if (rl.rlim_cur < need)
-		warning("-j %d needs about %llu open files, the limit is %llu: "
-		      "some jobs may fail to start", njobs,
-		      (unsigned long long)need, (unsigned long long)rl.rlim_cur);
+	else if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return njobs;
+	if (rl.rlim_cur >= need)
+		return njobs;
+	/*
+	 * What a job holds while it starts: its two pipes (both ends) and
+	 * its pidfd, or only the pidfd under -u. FDS_SPARE are kept for the
+	 * spill file, the logs and the /proc scans.
+	 */
+	room = (long long)rl.rlim_cur - fds_open() - FDS_SPARE;
+	fit = room / (capture ? 5 : 1);
+	if (fit >= njobs)
+		return njobs;
+	if (fit < 1)
+		fit = 1;
+	warning("only enough open files for %lld jobs at once (the limit is "
+	      "%llu), not -j %d", fit, (unsigned long long)rl.rlim_cur, njobs);
+	return (int)fit;
 }
 
 /*

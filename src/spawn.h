@@ -9,6 +9,7 @@
 #define FANOUT_SPAWN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct spawn_req {
@@ -28,11 +29,12 @@ struct spawn_req {
 void spawn_setup(const sigset_t *keep_ignored);
 
 /*
- * Make room for NJOBS jobs' pipes: raise the soft limit on open files when
- * it is too low (each running job holds about five descriptors); the jobs
- * themselves get the limit fanout was started with.
+ * Make room for NJOBS jobs' pipes (CAPTURE) or pidfds: raise the soft limit
+ * on open files when it is too low (the jobs themselves get the limit
+ * fanout was started with). Returns how many jobs fit in the limit at once,
+ * NJOBS or fewer (said on stderr).
  */
-void spawn_reserve_fds(int njobs);
+int spawn_reserve_fds(int njobs, bool capture);
 
 /*
  * Start a job: its own process group, stdin from /dev/null, the default

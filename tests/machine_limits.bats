@@ -55,3 +55,39 @@ need_strace() {
 	[ "$status" -eq 0 ]
 	[ "$output" = $'a\nb\nc' ]
 }
+
+@test "ulimit -n: -k with more jobs than descriptors loses none, said once" {
+	run bash -c "ulimit -n 50; (echo 'sleep 0.5; echo begin'
+		seq 30 | sed 's/.*/sleep 0.2; echo &/'; echo 'echo end') |
+		'$FANOUT' -k -j 64 2>err"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(echo begin; seq 30; echo end)" ]
+	[[ "$(cat err)" == "fanout: only enough open files for "[1-9]*" jobs at once (the limit is 50), not -j 64" ]]
+}
+
+@test "ulimit -n: every job runs, none fails for fanout's descriptors" {
+	run bash -c "ulimit -n 32; seq 100 | '$FANOUT' -j50 --joblog log true"
+	[ "$status" -eq 0 ]
+	[ "$(tail -n +2 log | wc -l)" -eq 100 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != 0' log)" = "" ]
+}
+
+@test "ulimit -n: -u ends after the last job" {
+	run timeout 60 bash -c "ulimit -n 32; '$FANOUT' -u -j 40 sh -c 'sleep 0.3; echo \$0' ::: \$(seq 40)"
+	[ "$status" -eq 0 ]
+	[ "$(grep -vc '^fanout:' <<< "$output")" -eq 40 ]
+}
+
+@test "ulimit -n: a start short of descriptors waits for a running job (SIGUSR1 past the limit)" {
+	# -j 2 fits; 30 more workers do not: their starts fail with EMFILE
+	# and must wait for a place instead of failing.
+	bash -c "ulimit -n 40; exec '$FANOUT' -j 2 --joblog log sh -c 'sleep 0.3' ::: \$(seq 100) 2>err" &
+	pid=$!
+	wait_for_lines log 2
+	for i in $(seq 30); do kill -USR1 $pid; done
+	wait $pid
+	[ "$(tail -n +2 log | wc -l)" -eq 100 ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != 0' log)" = "" ]
+	grep -q '^fanout: too few open files (Too many open files): running at most [0-9]* jobs at once$' err
+	[ "$(wc -l < err)" -eq 1 ]
+}
