@@ -29,6 +29,7 @@
 #include "input.h"
 #include "joblog.h"
 #include "jsonlog.h"
+#include "nproc.h"
 #include "outbuf.h"
 #include "pool.h"
 #include "progress.h"
@@ -40,6 +41,7 @@
 #include "spawn.h"
 #include "tally.h"
 #include "template.h"
+#include "throttle.h"
 #include "util.h"
 
 extern char **environ;
@@ -305,6 +307,7 @@ int main(int argc, char **argv)
 	spawn_setup(signals_entry_ignored());
 	/* Fewer at once when the open-file limit is too low (LIMITS). */
 	o.jobs = spawn_reserve_fds(o.jobs, o.out != OUT_UNGROUP);
+	o.jobs = nproc_fit(o.jobs);
 	signals_block();
 	maxworkers = o.jobs + 256;
 	guard_init(maxworkers);
@@ -340,9 +343,14 @@ int main(int argc, char **argv)
 	setup_attempts(r, &o);
 	fanin_watch(&r->fanin);
 	inflight_init(o.adaptive, o.overload_exit);
-	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
+	throttle_on_lower(pool_limit);
+	/*
+	 * The workers last: under ulimit -u they take what threads are
+	 * left (pool.h), and the signal thread and the reader must exist.
+	 */
 	signals_start();
 	start_input(r);
+	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 
 	pool_join();
 	/* Every job has ended: a reader that goes now is seen at a write. */

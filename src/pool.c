@@ -8,6 +8,7 @@
  */
 #include "pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -80,23 +81,47 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Start worker SLOT's thread (0-based); the caller holds mu. */
-static void start_worker(int slot)
+/*
+ * Start worker SLOT's thread (0-based); the caller holds mu. Returns 0, or
+ * -1 with errno set (EAGAIN: ulimit -u).
+ */
+static int start_worker(int slot)
 {
 	struct worker *w = xmalloc(sizeof *w);
 
 	w->slot = slot;
 	w->ctx = attempt_worker_new(pool.conf, slot);
 	/* Workers need little stack: keep the run's footprint small. */
-	if (thread_start(NULL, 256 * 1024, worker_main, w) < 0)
-		die_errno(EXIT_FATAL, "cannot start a worker thread");
+	if (thread_start(NULL, 256 * 1024, worker_main, w) < 0) {
+		int e = errno;
+
+		attempt_worker_free(w->ctx);
+		free(w);
+		errno = e;
+		return -1;
+	}
 	pool.live[slot] = true;
 	pool.nlive++;
+	return 0;
+}
+
+/* Under mu: at most N workers from now on; those above retire. */
+static void limit(int n)
+{
+	if (n < pool.maxworkers)
+		pool.maxworkers = n;
+	if (atomic_load(&pool.target) > n) {
+		atomic_store(&pool.target, n);
+		sched_set_workers(pool.sched, n);
+		sched_kick(pool.sched);
+	}
 }
 
 void pool_start(const struct attempt_conf *c, struct sched *s, int jobs,
 		int maxworkers)
 {
+	int n;
+
 	pool.conf = c;
 	pool.sched = s;
 	pool.maxworkers = maxworkers;
@@ -104,8 +129,30 @@ void pool_start(const struct attempt_conf *c, struct sched *s, int jobs,
 	pool.live = xcalloc((size_t)maxworkers, sizeof *pool.live);
 	sched_set_workers(s, jobs);
 	pthread_mutex_lock(&pool.mu);
-	for (int i = 0; i < jobs; i++)
-		start_worker(i);
+	for (n = 0; n < jobs && start_worker(n) == 0; n++)
+		;
+	if (n == 0)
+		die_errno(EXIT_FATAL, "cannot start a worker thread");
+	if (n < jobs) {
+		/*
+		 * Threads count against ulimit -u as processes do: keep half
+		 * of those that started, the other half of the room is for
+		 * the jobs.
+		 */
+		int keep = n / 2 > 0 ? n / 2 : 1;
+
+		warning("only %d worker threads could start (%s): running at "
+			"most %d job%s at once, not -j %d", n, strerror(errno),
+			keep, keep == 1 ? "" : "s", jobs);
+		limit(keep);
+	}
+	pthread_mutex_unlock(&pool.mu);
+}
+
+void pool_limit(int n)
+{
+	pthread_mutex_lock(&pool.mu);
+	limit(n > 0 ? n : 1);
 	pthread_mutex_unlock(&pool.mu);
 }
 
@@ -119,8 +166,12 @@ void pool_resize(int delta)
 		atomic_store(&pool.target, t + 1);
 		sched_set_workers(pool.sched, t + 1);
 		/* A worker still finishing its last job simply stays. */
-		if (!pool.live[t] && runstate_get() == RS_RUNNING)
-			start_worker(t);
+		if (!pool.live[t] && runstate_get() == RS_RUNNING &&
+		    start_worker(t) != 0) {
+			/* No thread to be had: the same number as before. */
+			atomic_store(&pool.target, t);
+			sched_set_workers(pool.sched, t);
+		}
 	} else if (delta < 0 && t > 1) {
 		atomic_store(&pool.target, t - 1);
 		sched_set_workers(pool.sched, t - 1);

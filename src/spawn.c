@@ -115,8 +115,9 @@ int spawn_reserve_fds(int njobs, bool capture)
 		return njobs;
 	if (fit < 1)
 		fit = 1;
-	warning("only enough open files for %lld jobs at once (the limit is "
-	      "%llu), not -j %d", fit, (unsigned long long)rl.rlim_cur, njobs);
+	warning("only enough open files for %lld job%s at once (the limit "
+		"is %llu), not -j %d", fit, fit == 1 ? "" : "s",
+		(unsigned long long)rl.rlim_cur, njobs);
 	return (int)fit;
 }
 

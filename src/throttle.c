@@ -35,6 +35,7 @@ static struct {
 	uint64_t ended;                 /* jobs that left: a change to wait for */
 	int64_t starved_since;          /* 0, or since when nothing could run */
 	bool said[3];                   /* the warning for each kind, once */
+	void (*on_lower)(int cap);
 } TH = { .once = PTHREAD_ONCE_INIT, .mu = PTHREAD_MUTEX_INITIALIZER,
 	 .cap = INT_MAX };
 
@@ -107,8 +108,11 @@ void throttle_leave(void)
 	pthread_mutex_unlock(&TH.mu);
 }
 
-/* Under mu: the cap drops to the jobs still running; said once a kind. */
-static void lower_cap(enum throttle_kind kind, int err)
+/*
+ * Under mu: the cap drops to the jobs still running; said once a kind.
+ * True if it dropped.
+ */
+static bool lower_cap(enum throttle_kind kind, int err)
 {
 	static const char *const what[] = {
 		[THROTTLE_FDS] = "open files", [THROTTLE_PROCS] = "processes",
@@ -116,23 +120,36 @@ static void lower_cap(enum throttle_kind kind, int err)
 	int cap = TH.running > 0 ? TH.running : 1;
 
 	if (cap >= TH.cap)
-		return;
+		return false;
 	TH.cap = cap;
-	if (TH.said[kind])
-		return;
-	TH.said[kind] = true;
-	warning("too few %s (%s): running at most %d jobs at once", what[kind],
-	      strerror(err), cap);
+	if (!TH.said[kind]) {
+		TH.said[kind] = true;
+		warning("too few %s (%s): running at most %d job%s at once",
+			what[kind], strerror(err), cap, cap == 1 ? "" : "s");
+	}
+	return true;
+}
+
+void throttle_on_lower(void (*fn)(int cap))
+{
+	TH.on_lower = fn;
 }
 
 enum throttle_next throttle_short(enum throttle_kind kind, int err)
 {
 	enum throttle_next next = THROTTLE_RETRY;
 	int64_t now = now_ns();
+	int cap;
 
 	pthread_mutex_lock(&TH.mu);
 	TH.running--;
-	lower_cap(kind, err);
+	cap = lower_cap(kind, err) ? TH.cap : 0;
+	if (cap && TH.on_lower) {
+		/* Outside our lock: the hook takes its own. */
+		pthread_mutex_unlock(&TH.mu);
+		TH.on_lower(cap);
+		pthread_mutex_lock(&TH.mu);
+	}
 	if (TH.running > 0) {
 		/* One of ours holds what we lack: wait for one to end. */
 		uint64_t ended = TH.ended;

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /* How long starts may fail with nothing running before jobs fail. */
-#define THROTTLE_GIVE_UP_NS (30 * 1000000000LL)
+#define THROTTLE_GIVE_UP_NS (15 * 1000000000LL)
 
 /* What a failed start ran short of. */
 enum throttle_kind {
@@ -48,6 +48,13 @@ void throttle_leave(void);
  * give its place back, run fewer jobs at once, wait for one to end.
  */
 enum throttle_next throttle_short(enum throttle_kind kind, int err);
+
+/*
+ * Call FN with the new cap each time it drops (main: the pool retires the
+ * workers above it, whose threads count against ulimit -u). Before any
+ * thread starts.
+ */
+void throttle_on_lower(void (*fn)(int cap));
 
 /* The most jobs allowed at once now (INT_MAX when never short). */
 int throttle_cap(void);

@@ -91,3 +91,71 @@ need_strace() {
 	grep -q '^fanout: too few open files (Too many open files): running at most [0-9]* jobs at once$' err
 	[ "$(wc -l < err)" -eq 1 ]
 }
+
+# as_user SCRIPT: run SCRIPT with bash in $T as an unprivileged user of its
+# own (ulimit -u binds only those; root is not held to it), a uid no other
+# test uses at the same time.
+as_user() {
+	if [ "$(id -u)" -ne 0 ]; then
+		bash -c "$1"
+		return
+	fi
+	command -v setpriv >/dev/null || skip "no setpriv to become an unprivileged user"
+	chmod 777 "$T"
+	setpriv --reuid=$((50000 + RANDOM % 10000)) --regid=$((50000 + RANDOM % 10000)) \
+		--clear-groups bash -c "cd '$T' && $1"
+}
+
+# all_ran N: the job log has N jobs, every one exited 0.
+all_ran() {
+	[ "$(tail -n +2 log | wc -l)" -eq "$1" ]
+	[ "$(awk -F'\t' 'NR > 1 && $7 != 0' log)" = "" ]
+}
+
+@test "ulimit -u: -j past the process limit runs fewer at once, said once; every job runs" {
+	for j in 30 50; do
+		rm -f log
+		run as_user "ulimit -u 40; seq 60 | '$FANOUT' -j$j --joblog log sh -c 'sleep 0.2'"
+		[ "$status" -eq 0 ]
+		[[ "$output" == "fanout: only enough processes for "[1-9]*" jobs at once (the limit is 40, "[0-9]*" in use), not -j $j" ]]
+		all_ran 60
+	done
+}
+
+# inject SYSCALL ERRNO WHEN CMD...: CMD with SYSCALL failing with ERRNO at
+# the WHEN-th calls of each thread (strace counts per thread: fanout's
+# main thread makes four pipes, a worker two a job and one vfork).
+inject() {
+	local call=$1 err=$2 when=$3
+	shift 3
+	strace -f -qq -o /dev/null -e trace=$call \
+		-e inject=$call:error=$err${when:+:when=$when} "$@"
+}
+
+@test "EAGAIN from vfork: the start waits for a running job and starts again" {
+	need_strace
+	run bash -c "$(declare -f inject); inject vfork EAGAIN 2..5 '$FANOUT' -j4 \
+		--joblog log sh -c 'sleep 0.1; echo \$0' ::: \$(seq 20) 2>err"
+	[ "$status" -eq 0 ]
+	[ "$(sort -n <<< "$output")" = "$(seq 20)" ]
+	all_ran 20
+	[[ "$(cat err)" == "fanout: too few processes (Resource temporarily unavailable): running at most "[1-3]" job"*" at once" ]]
+}
+
+@test "EMFILE from pipe2: the start waits for a running job and starts again" {
+	need_strace
+	run bash -c "$(declare -f inject); inject pipe2 EMFILE 5..10 '$FANOUT' -j4 \
+		--joblog log sh -c 'sleep 0.1; echo \$0' ::: \$(seq 40) 2>err"
+	[ "$status" -eq 0 ]
+	[ "$(sort -n <<< "$output")" = "$(seq 40)" ]
+	all_ran 40
+	[[ "$(cat err)" == "fanout: too few open files (Too many open files): running at most "[1-3]" job"*" at once" ]]
+}
+
+@test "no process to be had for 15 s: the job fails (126), said once, and the run ends" {
+	need_strace
+	run bash -c "$(declare -f inject); inject vfork EAGAIN '' '$FANOUT' -j2 --joblog log true ::: a b"
+	[ "$status" -eq 1 ]
+	[ "$(tail -n +2 log | cut -f7)" = $'126\n126' ]
+	[ "${lines[*]}" = "fanout: too few processes (Resource temporarily unavailable): running at most 1 job at once fanout: 'true': cannot run: Resource temporarily unavailable" ]
+}
