@@ -8,8 +8,8 @@
  *
  * Order matters: options are checked before anything runs; the signals are
  * blocked and the guardian forked before any thread exists; then the
- * workers, the signal thread and the reader start, and main waits for the
- * workers.
+ * signal thread, the reader and, last, the workers start (under ulimit -u
+ * they take what room is left), and main waits for the workers.
  */
 #include <errno.h>
 #include <fcntl.h>
