@@ -17,9 +17,10 @@
 
 /*
  * Threads and processes fanout adds besides its workers: the signal thread,
- * the reader, the progress thread, the guardian and its watcher.
+ * the reader, the progress thread, the output watcher, the guardian and its
+ * watcher.
  */
-#define NPROC_BASE 5
+#define NPROC_BASE 6
 
 /*
  * The most jobs at once, at most NJOBS, that the process limit leaves
