@@ -166,5 +166,5 @@ need_vfork() {
 	run bash -c "$(declare -f inject); inject vfork EAGAIN '' '$FANOUT' -j2 --joblog log true ::: a b"
 	[ "$status" -eq 1 ]
 	[ "$(tail -n +2 log | cut -f7)" = $'126\n126' ]
-	[ "${lines[*]}" = "fanout: too few processes (Resource temporarily unavailable): running at most 1 job at once fanout: 'true': cannot run: Resource temporarily unavailable" ]
+	[ "${lines[*]}" = "fanout: too few processes (Resource temporarily unavailable): running at most 1 job at once fanout: cannot run 'true': Resource temporarily unavailable" ]
 }
