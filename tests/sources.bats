@@ -239,3 +239,16 @@ same() {
 	[ "$status" -eq 2 ] && [ "$output" = "fanout: -N '0': must be at least 1" ]
 	[ ! -e ran ]
 }
+
+@test "--resume-failed with several sources: the job's number is its combination's" {
+	run fanout -k --joblog log sh -c 'echo "$1$2"; [ "$1$2" != bc ]' sh ::: a b ::: c d
+	[ "$status" -eq 1 ]
+	run fanout -k --joblog log --resume-failed sh -c 'echo "again $1$2"' sh ::: a b ::: c d
+	[ "$status" -eq 0 ]
+	[ "$output" = 'again bc' ]
+	[ "$(tail -1 log | cut -f1)" = 3 ]
+}
+
+@test "--tag with several sources tags with the values joined, as parallel" {
+	same $'a c\tx a c\nb c\tx b c' '' --tag echo x ::: a b ::: c
+}
