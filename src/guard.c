@@ -154,7 +154,7 @@ static void guardian_sweep(pid_t fanout)
 			v[k++] = v[i];
 	for (size_t i = 0; i < ngroups; i++)
 		kill(-groups[i], SIGKILL);
-	ptree_kill(&t, v, k, SIGKILL);
+	ptree_kill(&t, v, k, SIGKILL, 0);
 	ptree_release(&t);
 	free(v);
 	free(groups);

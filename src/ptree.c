@@ -176,16 +176,44 @@ size_t ptree_descendants(struct ptree *t, pid_t **v, size_t n)
 	return n;
 }
 
-void ptree_kill(const struct ptree *t, const pid_t *v, size_t n, int sig)
+static int cmp_pid(const void *a, const void *b)
 {
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+void ptree_kill(const struct ptree *t, const pid_t *v, size_t n, int sig,
+		pid_t done)
+{
+	pid_t *groups = xmalloc((n + 1) * sizeof *groups);
+	size_t ng = 0;
+
+	/* The groups signalled whole: DONE, and those led from within V. */
+	if (done > 0)
+		groups[ng++] = done;
 	for (size_t i = 0; i < n; i++) {
 		const struct ptree_proc *p = ptree_find(t, v[i]);
 
 		/* kill(0) and kill(-1) would hit far more than one process. */
-		if (v[i] <= 1)
-			continue;
-		if (p && p->pgid == p->pid)
+		if (v[i] > 1 && p && p->pgid == p->pid && p->pid != done) {
 			kill(-p->pid, sig);
+			groups[ng++] = p->pid;
+		}
+	}
+	qsort(groups, ng, sizeof *groups, cmp_pid);
+	/*
+	 * Then each process outside those groups, alone: every process gets
+	 * SIG once. (A process that traps SIGTERM would run its trap twice if
+	 * signalled twice, when it runs between the two.)
+	 */
+	for (size_t i = 0; i < n; i++) {
+		const struct ptree_proc *p = ptree_find(t, v[i]);
+		pid_t g = p ? p->pgid : v[i];
+
+		if (v[i] <= 1 || bsearch(&g, groups, ng, sizeof *groups, cmp_pid))
+			continue;
 		kill(v[i], sig);
 	}
+	free(groups);
 }

@@ -48,10 +48,14 @@ const struct ptree_proc *ptree_find(const struct ptree *t, pid_t pid);
 size_t ptree_descendants(struct ptree *t, pid_t **v, size_t n);
 
 /*
- * Send SIG to each of V[0..N-1], and to the process group of each that
- * leads its own group in the snapshot (members that left the tree).
+ * Send SIG once to each of V[0..N-1]: to the process group of each that
+ * leads its own group in the snapshot (members that left the tree too),
+ * and alone to each outside those groups and outside group DONE, which the
+ * caller has signalled already (0: none). A process not in the snapshot
+ * counts as in the group its pid names.
  */
-void ptree_kill(const struct ptree *t, const pid_t *v, size_t n, int sig);
+void ptree_kill(const struct ptree *t, const pid_t *v, size_t n, int sig,
+		pid_t done);
 
 /*
  * Read the numeric fields 4 to MAX of /proc/PID/stat into F[4..MAX] (the

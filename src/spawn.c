@@ -347,9 +347,12 @@ void spawn_kill_tree(pid_t pid, int sig)
 	v[0] = pid;
 	ptree_scan(&t);
 	n = ptree_descendants(&t, &v, n);
+	/*
+	 * The group, then each process that left it (the leader too, if it
+	 * did): each gets SIG once, as a job that traps SIGTERM is promised.
+	 */
 	kill(-pid, sig);
-	kill(pid, sig);
-	ptree_kill(&t, v + 1, n - 1, sig);
+	ptree_kill(&t, v, n, sig, pid);
 	ptree_release(&t);
 	free(v);
 }
@@ -378,7 +381,7 @@ int spawn_kill_orphans(const pid_t *leaders, int nleaders, int sig)
 	norphans = n;
 	if (n > 0) {
 		n = ptree_descendants(&t, &v, n);
-		ptree_kill(&t, v, n, sig);
+		ptree_kill(&t, v, n, sig, 0);
 	}
 	ptree_release(&t);
 	free(v);

@@ -40,6 +40,37 @@ elapsed_ms() {
 	no_process 'sleep 403.6'
 }
 
+@test "a timed-out job gets SIGTERM once (its trap runs once)" {
+	# Each job's shell counts the TERMs it traps for a while after the
+	# first, then ends; signalled twice, a busy one runs its trap twice.
+	run fanout -j4 --timeout 300ms --kill-after 10s sh -c '
+		trap "echo TERM >> terms.\$0; t=1" TERM
+		c=0
+		while [ "$c" -lt 30 ]; do
+			sleep 0.01
+			[ -n "$t" ] && c=$((c + 1))
+		done
+		exit 0' ::: 1 2 3 4 5 6
+	for i in 1 2 3 4 5 6; do
+		[ "$(cat terms.$i)" = TERM ]
+	done
+}
+
+@test "a timeout sends one SIGTERM: to the group, and only to who left it" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -e trace=kill -e signal=none -o trace true 2>/dev/null ||
+		skip "strace cannot trace here"
+	run strace -f -qq -e trace=kill -e signal=none -o trace \
+		"$FANOUT" --timeout 300ms sh -c 'sleep 822.1; :' ::: x
+	[ "$status" -eq 1 ]
+	cat trace
+	# kill(-PGID, SIGTERM): the group, once; not its leader and its
+	# sleep again, one by one.
+	[ "$(grep -c 'kill(.*SIGTERM)' trace)" -eq 1 ]
+	grep -q 'kill(-[0-9]*, SIGTERM)' trace
+	no_process 'sleep 822.1'
+}
+
 @test "a job ignoring SIGTERM gets SIGKILL after --kill-after" {
 	t0=$(date +%s%N)
 	run fanout --timeout 300ms --kill-after 500ms sh -c 'trap "" TERM; sleep 404.5; :' ::: x
