@@ -9,10 +9,10 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
 	--dry-run --dryrun --eta --group --halt --halt-on-error --header --help
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --link --max-args
-	--max-replace-args --max-procs --no-run-if-empty --null --overload-exit
+	--max-replace-args --max-procs --nice --no-run-if-empty --null --overload-exit
 	--progress --quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --shard --shell --stats --tag --timeout
-	--ungroup --verbose --version --xapply --xargs
+	--tmpdir --ungroup --verbose --version --xapply --xargs
 	-0 -a -C -d -h -I -j -k -L -m -n -N -P -r -s -t -u -v -V -X'
 
 # Whether option $1 takes a value.
@@ -23,8 +23,8 @@ _fanout_takes_value()
 	--breaker-cooldown | --overload-exit | \
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
-	--max-args | --max-procs | --max-replace-args | --rate | --retries | --retry-delay | --shard | \
-	--timeout | -a | -C | -n | -N | -d | -I | -j | -L | -P)
+	--max-args | --max-procs | --max-replace-args | --nice | --rate | --retries | \
+	--retry-delay | --shard | --timeout | --tmpdir | -a | -C | -n | -N | -d | -I | -j | -L | -P)
 		return 0 ;;
 	esac
 	return 1

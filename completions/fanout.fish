@@ -18,8 +18,8 @@ function __fanout_command_words
                 --buffer-size --burst --colsep --delay --delimiter --halt \
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
-                --max-replace-args \
-                --rate --retries --retry-delay --shard --timeout
+                --max-replace-args --nice \
+                --rate --retries --retry-delay --shard --timeout --tmpdir
                 set -e words[1]
             case '--*'
             case '-?*'
@@ -83,7 +83,7 @@ complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for 
 complete -c fanout -n __fanout_in_options -s j -l jobs -x -a auto -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most, auto'
 complete -c fanout -n __fanout_in_options -s P -x -d 'Run N jobs at once (same as -j)'
 complete -c fanout -n __fanout_in_options -l max-procs -x -d 'Run N jobs at once (same as -j)'
-complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FILE (GNU parallel columns)'
+complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FILE (GNU parallel columns); +FILE appends'
 complete -c fanout -n __fanout_in_options -l json-log -r -F -d 'Log each job attempt to FILE as JSON lines'
 complete -c fanout -n __fanout_in_options -s k -l keep-order -d 'Write outputs in input order'
 complete -c fanout -n __fanout_in_options -l kill-after -x -d 'SIGKILL a job DUR after SIGTERM (default 2s)'
@@ -95,6 +95,7 @@ complete -c fanout -n __fanout_in_options -l xapply -d 'Link all input sources (
 complete -c fanout -n __fanout_in_options -s m -l xargs -d 'As many records a command as fit; {} is all of them'
 complete -c fanout -n __fanout_in_options -s N -l max-replace-args -x -d 'N records a command, named {1} .. {N}'
 complete -c fanout -n __fanout_in_options -s r -l no-run-if-empty -d 'Accepted: empty input never runs a job'
+complete -c fanout -n __fanout_in_options -l nice -x -d 'Run the jobs at niceness N (19: lowest priority)'
 complete -c fanout -n __fanout_in_options -s 0 -l null -d 'Records end with NUL, not newline'
 complete -c fanout -n __fanout_in_options -l progress -d 'Show a progress line on a terminal'\''s stderr'
 complete -c fanout -n __fanout_in_options -l bar -d 'Show a progress line (same as --progress)'
@@ -110,6 +111,7 @@ complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is one sh sc
 complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'
 complete -c fanout -n __fanout_in_options -l tag -d 'Prefix output lines with the record and a tab'
 complete -c fanout -n __fanout_in_options -l timeout -x -d 'SIGTERM a job'\''s process group after DUR'
+complete -c fanout -n __fanout_in_options -l tmpdir -x -a '(__fish_complete_directories)' -d 'Held output spills to DIR (sets TMPDIR)'
 complete -c fanout -n __fanout_in_options -s u -l ungroup -d 'Jobs write straight to stdout and stderr'
 complete -c fanout -n __fanout_in_options -s v -l verbose -d 'Print each command on stderr as it starts'
 complete -c fanout -n __fanout_in_options -s t -d 'Print each command on stderr (same as -v)'

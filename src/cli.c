@@ -33,10 +33,10 @@ enum opt_id {
 	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN,
 	O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_LINK, O_MULTI, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
+	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
 	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
-	O_TIMEOUT, O_UNGROUP, O_VERBOSE, O_VERSION, O_CONTEXT, O_END
+	O_TIMEOUT, O_TMPDIR, O_UNGROUP, O_VERBOSE, O_VERSION, O_CONTEXT, O_END
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
@@ -86,7 +86,8 @@ static const struct optdef optdefs[] = {
 	{ "jobs", 'j', O_JOBS, "N", "N at once (default: CPUs), N% or +N/-N of\n"
 				     "CPUs, 0: as many as open files allow, or\n"
 				     "auto: as many as keep latency near its best" },
-	{ "joblog", 0, O_JOBLOG, "FILE", "log each job to FILE (GNU parallel's columns)" },
+	{ "joblog", 0, O_JOBLOG, "FILE", "log each job to FILE (GNU parallel's columns);\n"
+					 "+FILE appends" },
 	{ "json-log", 0, O_JSON_LOG, "FILE", "log each job attempt to FILE as JSON lines" },
 	{ "keep-order", 'k', O_KEEP_ORDER, NULL, "write outputs in input order" },
 	{ "kill-after", 0, O_KILL_AFTER, "DUR", "SIGKILL a job DUR after SIGTERM (default 2s)" },
@@ -96,6 +97,7 @@ static const struct optdef optdefs[] = {
 	{ NULL, 'm', O_MULTI, NULL, "as many records a command as fit; {} is\n"
 				    "all of them: pre-{}-post is pre-a b c-post" },
 	{ NULL, 'N', O_PER_JOB, "N", "N records a command, named {1} .. {N}" },
+	{ "nice", 0, O_NICE, "N", "run the jobs at niceness N (19: lowest priority)" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
 	{ "overload-exit", 0, O_OVERLOAD_EXIT, "LIST", "with -j auto, exit statuses that mean overload:\n"
@@ -113,6 +115,7 @@ static const struct optdef optdefs[] = {
 	{ "stats", 0, O_STATS, NULL, "print a summary of the run on stderr at the end" },
 	{ "tag", 0, O_TAG, NULL, "prefix output lines with the record and a tab" },
 	{ "timeout", 0, O_TIMEOUT, "DUR", "SIGTERM a job's process group after DUR" },
+	{ "tmpdir", 0, O_TMPDIR, "DIR", "held output spills to DIR (sets TMPDIR)" },
 	{ "ungroup", 'u', O_UNGROUP, NULL, "jobs write straight to stdout and stderr" },
 	{ "verbose", 'v', O_VERBOSE, NULL, "print each command on stderr as it starts" },
 	{ "version", 'V', O_VERSION, NULL, "show the version and exit" },
@@ -261,7 +264,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_JOBS: jobs_arg(o, name, v); break;
 	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
 	case O_OVERLOAD_EXIT: overload_arg(o, name, v); break;
-	case O_JOBLOG: o->joblog = v; break;
+	case O_JOBLOG: joblog_arg(o, name, v); break;
 	case O_JSON_LOG: o->json_log = v; break;
 	case O_KEEP_ORDER: o->keep_order = true; break;
 	case O_KILL_AFTER: o->kill_after_ns = dur_arg(name, v, 0); break;
@@ -274,6 +277,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_MULTI: o->batch = BATCH_MANY; o->multi = true; break;
 	case O_PER_JOB: o->per_job = (size_t)num_arg(name, v, 1, 1000000); break;
 	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
+	case O_NICE:
+		o->nice = (int)num_arg(name, v, -20, 19);
+		o->nice_set = true;
+		break;
 	case O_NULL: o->delim = '\0'; break;
 	case O_PROGRESS: o->progress = true; break;
 	case O_QUIET_FAILURES: o->quiet_failures = true; break;
@@ -294,6 +301,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_STATS: o->stats = true; break;
 	case O_TAG: o->tag = true; break;
 	case O_TIMEOUT: o->timeout_ns = dur_arg(name, v, 0); break;
+	case O_TMPDIR: tmpdir_arg(name, v); break;
 	case O_UNGROUP: o->out = OUT_UNGROUP; break;
 	case O_VERBOSE: o->verbose = true; break;
 	case O_VERSION: printf("fanout %s\n", FANOUT_VERSION); fanout_exit(EXIT_OK);

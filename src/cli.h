@@ -68,6 +68,9 @@ struct opts {
 	size_t buffer_size;             /* in-memory output budget, bytes */
 
 	const char *joblog;
+	bool joblog_append;             /* --joblog +FILE */
+	int nice;                       /* --nice N: the jobs' niceness */
+	bool nice_set;
 	const char *json_log;
 	bool resume, resume_failed;
 	bool progress, stats, dry_run, verbose;

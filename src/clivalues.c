@@ -6,9 +6,11 @@
  */
 #include "clivalues.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cpus.h"
@@ -208,4 +210,27 @@ void shard_arg(struct opts *o, const char *name, const char *v)
 	if (o->shard_k >= o->shard_n)
 		die(EXIT_USAGE, "%s '%s': K must be below N (K counts from 0)",
 		    name, v);
+}
+
+void joblog_arg(struct opts *o, const char *name, const char *v)
+{
+	o->joblog_append = v[0] == '+';
+	if (o->joblog_append)
+		v++;
+	if (!*v)
+		die(EXIT_USAGE, "%s: needs a FILE", name);
+	o->joblog = v;
+}
+
+void tmpdir_arg(const char *name, const char *v)
+{
+	struct stat st;
+
+	if (stat(v, &st) != 0)
+		die(EXIT_USAGE, "%s '%s': %s", name, v, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		die(EXIT_USAGE, "%s '%s': not a directory", name, v);
+	/* GNU parallel's --tmpdir sets TMPDIR, for the jobs too. */
+	if (setenv("TMPDIR", v, 1) != 0)
+		die(EXIT_FATAL, "%s: %s", name, strerror(errno));
 }

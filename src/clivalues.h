@@ -45,6 +45,12 @@ void overload_arg(struct opts *o, const char *name, const char *v);
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
 void delay_arg(struct opts *o, const char *name, const char *v);
 
+/* --joblog FILE, or +FILE: GNU parallel's "append to FILE". */
+void joblog_arg(struct opts *o, const char *name, const char *v);
+
+/* --tmpdir DIR: a directory, which becomes TMPDIR (as in GNU parallel). */
+void tmpdir_arg(const char *name, const char *v);
+
 /* --shard K/N: this process runs the jobs numbered K+1, K+1+N, ... */
 void shard_arg(struct opts *o, const char *name, const char *v);
 

@@ -110,12 +110,15 @@ struct joblog *joblog_read(const char *path, bool resume, bool only_ok)
 	return make(path, &s, -1);
 }
 
-struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
+/* joblog_open(), and with APPEND an old log is kept and not read. */
+static struct joblog *open_log(const char *path, bool resume, bool only_ok,
+			       bool append)
 {
 	struct resume s;
 	int fd;
 	/* As in GNU parallel, a new run replaces the log, a resumed one adds. */
-	int flags = O_WRONLY | O_CREAT | O_APPEND | (resume ? 0 : O_TRUNC);
+	int flags = O_WRONLY | O_CREAT | O_APPEND |
+		    (resume || append ? 0 : O_TRUNC);
 
 	/* The old log is read and checked before anything changes it. */
 	resume_init(&s, only_ok);
@@ -136,6 +139,16 @@ struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
 			give_up(&s, EXIT_USAGE, "cannot write job log", path);
 	}
 	return make(path, &s, fd);
+}
+
+struct joblog *joblog_open(const char *path, bool resume, bool only_ok)
+{
+	return open_log(path, resume, only_ok, false);
+}
+
+struct joblog *joblog_append(const char *path)
+{
+	return open_log(path, false, false, true);
 }
 
 void joblog_write(struct joblog *l, const struct attempt *a)

@@ -41,6 +41,12 @@ struct joblog;
 struct joblog *joblog_open(const char *path, bool resume, bool only_ok);
 
 /*
+ * --joblog +FILE (GNU parallel's): open PATH for appending, without
+ * replacing or reading it; the header only if it is new or empty.
+ */
+struct joblog *joblog_append(const char *path);
+
+/*
  * For --dry-run: with RESUME, read PATH as joblog_open() does, but never
  * write to it (GNU parallel leaves the log alone in a dry run).
  */

@@ -281,6 +281,18 @@ static int exit_status(struct runner *r, int input_error)
 	return EXIT_OK;
 }
 
+/* --joblog: replaced, appended to (+FILE), resumed, or only read (-n). */
+static struct joblog *open_joblog(const struct opts *o)
+{
+	bool resume = o->resume || o->resume_failed;
+
+	if (o->dry_run)
+		return joblog_read(o->joblog, resume, o->resume_failed);
+	if (o->joblog_append && !resume)
+		return joblog_append(o->joblog);
+	return joblog_open(o->joblog, resume, o->resume_failed);
+}
+
 int main(int argc, char **argv)
 {
 	static struct opts o;
@@ -301,8 +313,9 @@ int main(int argc, char **argv)
 	if (o.json_log)
 		jsonlog_check(o.json_log);
 	if (o.joblog)
-		r->joblog = (o.dry_run ? joblog_read : joblog_open)(o.joblog,
-				o.resume || o.resume_failed, o.resume_failed);
+		r->joblog = open_joblog(&o);
+	if (o.nice_set)
+		spawn_set_nice(o.nice);
 
 	spawn_setup(signals_entry_ignored());
 	/* Fewer at once when the open-file limit is too low (LIMITS). */

@@ -43,6 +43,7 @@ static struct rlimit orig_nofile;       /* given back to the jobs */
 static int nofile_raised;
 static int devnull = -1;
 static pid_t fanout_pid;
+static int job_nice, job_nice_set;      /* --nice */
 
 void spawn_setup(const sigset_t *keep_ignored)
 {
@@ -71,6 +72,19 @@ void spawn_setup(const sigset_t *keep_ignored)
 #ifdef PR_SET_CHILD_SUBREAPER
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 #endif
+}
+
+void spawn_set_nice(int n)
+{
+	int cur;
+
+	errno = 0;
+	cur = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && n < cur && geteuid() != 0)
+		warning("--nice %d: only root may lower the niceness; the jobs run "
+			"at %d, as fanout does", n, cur);
+	job_nice = n;
+	job_nice_set = 1;
 }
 
 /* Descriptors fanout has open now (an estimate where /proc is missing). */
@@ -155,6 +169,9 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 		signal(reset_sigs[i], SIG_DFL);
 	if (nofile_raised)
 		setrlimit(RLIMIT_NOFILE, &orig_nofile);
+	/* This task only (Linux: a thread's own), not fanout; may fail. */
+	if (job_nice_set)
+		(void)setpriority(PRIO_PROCESS, 0, job_nice);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(r->path, r->argv, r->envp);

@@ -29,6 +29,12 @@ struct spawn_req {
 void spawn_setup(const sigset_t *keep_ignored);
 
 /*
+ * --nice N: the jobs run at niceness N (fanout stays at its own). Fanout
+ * warns if they cannot: only root may lower a niceness.
+ */
+void spawn_set_nice(int n);
+
+/*
  * Make room for NJOBS jobs' pipes (CAPTURE) or pidfds: raise the soft limit
  * on open files when it is too low (the jobs themselves get the limit
  * fanout was started with). Returns how many jobs fit in the limit at once,

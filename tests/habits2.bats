@@ -186,3 +186,55 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	done
 	[ ! -e ran ]
 }
+
+@test "--joblog +FILE appends to the log, with no second header" {
+	run fanout --joblog +log true ::: a
+	[ "$status" -eq 0 ]
+	run fanout --joblog +log true ::: b c
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^Seq' log)" = 1 ]
+	[ "$(cut -f9 log | tail -n +2 | sort | tr '\n' ,)" = "true a,true b,true c," ]
+	# Without +, a new run replaces the log.
+	run fanout --joblog log true ::: d
+	[ "$(cut -f9 log | tail -n +2)" = "true d" ]
+	run fanout --joblog + true ::: x
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --joblog: needs a FILE" ]
+}
+
+@test "--nice N: the jobs run at niceness N, fanout stays at its own" {
+	base=$(ps -o ni= -p $$ | tr -d ' ')
+	run fanout --nice 19 sh -c 'echo $(ps -o ni= -p $$) $(ps -o ni= -p $PPID)' ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "19 $base" ]
+	# Every process of the job: its children's too.
+	run fanout --nice 19 sh -c 'sh -c "ps -o ni= -p \$\$" | tr -d " "' ::: a
+	[ "$output" = 19 ]
+	run fanout --nice 20 true
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --nice 20: must be at most 19" ]
+	# Lower than fanout's own: root may, anyone else gets told.
+	run fanout --nice -20 sh -c 'ps -o ni= -p $$ | tr -d " "' ::: a
+	if [ "$(id -u)" = 0 ]; then
+		[ "$output" = -20 ]
+	elif [ "$base" -gt -20 ]; then
+		[ "${lines[0]}" = "fanout: --nice -20: only root may lower the niceness; the jobs run at $base, as fanout does" ]
+	fi
+}
+
+@test "--tmpdir DIR: held output spills there; it is TMPDIR, for the jobs too" {
+	mkdir spill
+	run fanout --tmpdir spill sh -c 'echo $TMPDIR' ::: a
+	[ "$output" = spill ]
+	# -k behind a slow first job, a 64K buffer: the others spill to DIR.
+	"$FANOUT" -k -j2 --buffer-size 64K --tmpdir "$PWD/spill" sh -c \
+		'if [ $1 = 1 ]; then sleep 1; ls -l /proc/$PPID/fd | grep -c spill; else head -c 300000 /dev/zero; fi' sh ::: 1 2 > out
+	[ "$(head -1 out)" -ge 1 ]
+	[ "$(wc -c < out)" -eq 300002 ]
+	run fanout --tmpdir no-such-dir true
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --tmpdir 'no-such-dir': No such file or directory" ]
+	touch file
+	run fanout --tmpdir file true
+	[ "$output" = "fanout: --tmpdir 'file': not a directory" ]
+}
