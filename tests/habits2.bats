@@ -149,7 +149,7 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	run fanout -j1 --halt -2 echo ::: a b
 	[ "$status" -eq 0 ]
 	[ "$output" = $'a\nfanout: halted: 1 done, 0 failed, 0 cancelled, 1 never started' ]
-	run fanout -j2 --halt -1 sh -c 'echo $1; [ $1 = a ] || sleep 0.5' sh ::: a b c
+	run fanout -j2 --halt -1 sh -c 'case $1 in a) sleep 1 ;; b) sleep 2 ;; esac; echo $1' sh ::: a b c
 	[ "$status" -eq 0 ]
 	[ "$(grep -v '^fanout:' <<<"$output" | sort)" = $'a\nb' ]
 }
@@ -212,7 +212,7 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	[ "$output" = 19 ]
 	run fanout --nice 20 true
 	[ "$status" -eq 2 ]
-	[ "$output" = "fanout: --nice 20: must be at most 19" ]
+	[ "$output" = "fanout: --nice '20': must be at most 19" ]
 	# Lower than fanout's own: root may, anyone else gets told.
 	run fanout --nice -20 sh -c 'ps -o ni= -p $$ | tr -d " "' ::: a
 	if [ "$(id -u)" = 0 ]; then
