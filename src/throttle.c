@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "runstate.h"
 #include "util.h"
@@ -42,24 +41,14 @@ static struct {
 /* The condition variable waits on the monotonic clock, as now_ns() reads. */
 static void init_cond(void)
 {
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&TH.freed, &a);
-	pthread_condattr_destroy(&a);
+	mono_cond_init(&TH.freed);
 }
 
 /* Under mu: wait for a place to be freed, at most until DEADLINE. */
 static void wait_until(int64_t deadline)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline / NS_PER_SEC),
-		.tv_nsec = (long)(deadline % NS_PER_SEC),
-	};
-
 	pthread_once(&TH.once, init_cond);
-	pthread_cond_timedwait(&TH.freed, &TH.mu, &ts);
+	mono_cond_wait(&TH.freed, &TH.mu, deadline);
 }
 
 /* How long to wait before starting again after ELAPSED of failed starts. */
