@@ -5,15 +5,16 @@
 # _filedir and _command_offset when they are loaded, and works without them.
 
 _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
-	--breaker-cooldown --buffer-size --burst --colsep --delay --delimiter
-	--dry-run --dryrun --eta --group --halt --halt-on-error --header --help
+	--breaker-cooldown --buffer-size --burst --colsep --controlmaster --delay
+	--delimiter --dry-run --dryrun --env --eta --filter-hosts --group --halt --halt-on-error --header --help
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --link --max-args
 	--max-replace-args --max-procs --nice --no-run-if-empty --null --overload-exit
 	--progress --quiet-failures --rate --resume
-	--resume-failed --retries --retry-delay --shard --shell --stats --tag --timeout
-	--tmpdir --ungroup --verbose --version --xapply --xargs
-	-0 -a -C -d -h -I -j -k -L -m -n -N -P -r -s -t -u -v -V -X'
+	--resume-failed --retries --retry-delay --shard --shell --slf --ssh
+	--ssh-give-up --sshlogin --sshloginfile --stats --tag --timeout
+	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
+	-0 -a -C -d -h -I -j -k -L -m -M -n -N -P -r -s -S -t -u -v -V -X'
 
 # Whether option $1 takes a value.
 _fanout_takes_value()
@@ -24,7 +25,9 @@ _fanout_takes_value()
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
 	--max-args | --max-procs | --max-replace-args | --nice | --rate | --retries | \
-	--retry-delay | --shard | --timeout | --tmpdir | -a | -C | -n | -N | -d | -I | -j | -L | -P)
+	--retry-delay | --shard | --timeout | --tmpdir | \
+	--env | --slf | --ssh | --ssh-give-up | --sshlogin | --sshloginfile | \
+	--wd | --workdir | -a | -C | -n | -N | -d | -I | -j | -L | -P | -S)
 		return 0 ;;
 	esac
 	return 1

@@ -19,7 +19,8 @@ function __fanout_command_words
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --max-replace-args --nice \
-                --rate --retries --retry-delay --shard --timeout --tmpdir
+                --rate --retries --retry-delay --shard --timeout --tmpdir --env --slf \
+                --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir
                 set -e words[1]
             case '--*'
             case '-?*'
@@ -27,7 +28,7 @@ function __fanout_command_words
                 # a value; with nothing after it, the value is the next word.
                 set -l letters (string split '' -- (string sub -s 2 -- $w))
                 for k in (seq (count $letters))
-                    if contains -- $letters[$k] a C n N d I j L P
+                    if contains -- $letters[$k] a C n N d I j L P S
                         test $k -eq (count $letters); and set -e words[1]
                         break
                     end
@@ -117,3 +118,11 @@ complete -c fanout -n __fanout_in_options -s v -l verbose -d 'Print each command
 complete -c fanout -n __fanout_in_options -s t -d 'Print each command on stderr (same as -v)'
 complete -c fanout -n __fanout_in_options -s X -d 'As many records a command as fit; a word with {} repeats'
 complete -c fanout -n __fanout_in_options -s V -l version -d 'Show the version and exit'
+complete -c fanout -n __fanout_in_options -s M -l controlmaster -d 'Accepted: ssh connections are always shared'
+complete -c fanout -n __fanout_in_options -l env -x -d 'Copy variable NAME to remote jobs (repeatable)'
+complete -c fanout -n __fanout_in_options -l filter-hosts -d 'Accepted: hosts are always checked'
+complete -c fanout -n __fanout_in_options -l ssh -x -d 'Ssh command for remote jobs (default: ssh)'
+complete -c fanout -n __fanout_in_options -l ssh-give-up -x -d 'End the run when every host is down for DUR (5m)'
+complete -c fanout -n __fanout_in_options -s S -l sshlogin -x -d 'Run jobs on [N/][user@]host[:port],...; : is this machine'
+complete -c fanout -n __fanout_in_options -l sshloginfile -l slf -r -F -d 'Sshlogins from FILE, one a line; - is stdin'
+complete -c fanout -n __fanout_in_options -l workdir -l wd -x -a '(__fish_complete_directories)' -d 'Remote jobs run in DIR; . is this one under $HOME'

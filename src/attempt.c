@@ -25,6 +25,7 @@
 #include "gate.h"
 #include "inflight.h"
 #include "jobfail.h"
+#include "remote.h"
 #include "report.h"
 #include "runstate.h"
 #include "scheduler.h"
@@ -48,6 +49,7 @@ struct attempt_worker {
 	struct exec x;
 	struct jobout *jo;              /* the running attempt's output */
 	struct strbuf tag;              /* --tag with --batch: records joined */
+	struct remote_worker *rw;       /* with -S: its host; else NULL */
 };
 
 /* A program that is the same for every job is reported missing once. */
@@ -89,6 +91,7 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 	strbuf_init(&w->tag, 0);
 	w->scratch = xmalloc(READ_CHUNK);
 	exec_init(&w->x, c->exec, slot, w->scratch, READ_CHUNK);
+	w->rw = remote_worker_new(c->remote, slot);
 	/* environ with FANOUT_SEQ and FANOUT_SLOT in the two front slots. */
 	w->envp = xmalloc((c->nenv + 1) * sizeof *w->envp);
 	memcpy(w->envp, c->envbase, (c->nenv + 1) * sizeof *w->envp);
@@ -101,6 +104,7 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 
 void attempt_worker_free(struct attempt_worker *w)
 {
+	remote_worker_free(w->rw);
 	argvbuf_release(&w->ab);
 	strbuf_release(&w->tag);
 	free(w->envp);
@@ -443,6 +447,42 @@ static bool account(struct attempt_worker *w, struct job *j,
 	return false;
 }
 
+/* Whether a worker parked on a down host should give up waiting. */
+static bool run_over(void *sched)
+{
+	return sched_finished(sched) || runstate_get() != RS_RUNNING;
+}
+
+/*
+ * J cannot run on W's host, down: it goes back to the queue for another
+ * host, as it was (no --retries used), and W waits for its host.
+ */
+static void give_back(struct attempt_worker *w, struct job *j)
+{
+	j->not_before_ns = now_ns();
+	sched_retry(w->c->sched, j);
+	remote_wait(w->rw, run_over, w->c->sched);
+}
+
+/*
+ * With -S: the ssh command that runs ARGV on W's host, its program in
+ * *PATH; the job's stdin becomes the lifeline.
+ */
+static char **go_remote(struct attempt_worker *w, char **argv,
+			struct attempt *a, const char **path)
+{
+	w->x.in_fd = remote_lifeline(w->rw);
+	return remote_wrap(w->rw, argv, a->job->seq, path);
+}
+
+/* Did attempt A fail with its host rather than by itself? */
+static bool host_failed(struct attempt_worker *w, const struct attempt *a)
+{
+	return a->exit_code == 255 && !a->timed_out && !a->cancelled &&
+	       !a->not_started && runstate_get() == RS_RUNNING &&
+	       remote_failed(w->rw);
+}
+
 void attempt_run(struct attempt_worker *w, struct job *j)
 {
 	const struct attempt_conf *c = w->c;
@@ -450,10 +490,16 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 				  (unsigned)w->slot + 1);
 	struct attempt a = {
 		.job = j, .slot = w->slot + 1, .queued_ns = j->queued_ns,
+		.host = remote_host(w->rw),
 	};
-	char *own, *cmdline = NULL;
+	char *own = NULL, *cmdline = NULL, **run_argv = argv;
 	const char *path;
-	bool probe = false;
+	bool probe = false, remote = remote_is_remote(w->rw) && !j->too_long;
+
+	if (remote && !c->dry_run && !remote_ready(w->rw)) {
+		give_back(w, j);
+		return;
+	}
 
 	if (c->dry_run && !j->too_long) {
 		gate_forfeit(c->gate, j->ticket);
@@ -464,7 +510,9 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		a.cmdline = cmdline = tmpl_describe(c->tmpl, argv, j->recs,
 						    j->nrec, j->seq,
 						    (unsigned)w->slot + 1);
-	if ((path = resolve(w, argv, &a, &own)) != NULL) {
+	if (remote)
+		run_argv = go_remote(w, argv, &a, &path);
+	if (remote || (path = resolve(w, argv, &a, &own)) != NULL) {
 		bool room = inflight_acquire();         /* -j auto */
 
 		if (!room || !gate_pass(c->gate, j->ticket, &probe)) {
@@ -478,11 +526,20 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		}
 		if (c->verbose)
 			show_command(cmdline);
-		w->jo = begin_output(w, j, j->attempt < c->retries);
+		w->jo = begin_output(w, j, j->attempt < c->retries || remote);
 		tally_running(1);
-		run_child(w, path, argv, &a);
+		run_child(w, path, run_argv, &a);
 		inflight_release(&a);
 		tally_running(-1);
+		if (remote && host_failed(w, &a)) {
+			tally_undo(TALLY_STARTED);
+			fanin_discard(c->fanin, w->jo);
+			if (probe)
+				gate_result(c->gate, false, true);
+			free(cmdline);
+			give_back(w, j);
+			return;
+		}
 	} else {
 		gate_forfeit(c->gate, j->ticket);
 		w->jo = begin_output(w, j, false);

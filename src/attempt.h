@@ -42,6 +42,7 @@ struct attempt {
 	struct cost cost;               /* CPU, memory, switches (cost.h) */
 	int limit;                      /* -j auto's limit after it; 0: off */
 	const char *cmdline;            /* shell-quoted command, or NULL */
+	const char *host;               /* the sshlogin it ran on; NULL: ":" */
 	const char *breaker;            /* breaker state after it, or NULL */
 };
 
@@ -55,6 +56,7 @@ static inline bool attempt_ok(const struct attempt *a)
 struct exec_conf;
 struct fanin;
 struct gate;
+struct remote;
 struct sched;
 struct tmpl;
 
@@ -69,6 +71,7 @@ struct attempt_conf {
 	struct fanin *fanin;
 	struct gate *gate;
 	const struct exec_conf *exec;   /* timeout, grace, capture, cancel fd */
+	struct remote *remote;          /* -S hosts, or NULL */
 	bool dry_run, verbose, tag;
 	bool quiet_failures;            /* do not name each failed job */
 	bool breaker;                   /* the gate has a breaker: log its state */

@@ -30,13 +30,14 @@
 
 enum opt_id {
 	O_ADAPTIVE = 1, O_BATCH, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN,
-	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_DELAY, O_DELIM, O_DRY_RUN,
-	O_GROUP, O_HALT, O_HEADER, O_HELP,
+	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_CONTROLMASTER, O_DELAY, O_DELIM,
+	O_DRY_RUN, O_ENV, O_FILTER_HOSTS, O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
 	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
-	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_STATS, O_TAG,
-	O_TIMEOUT, O_TMPDIR, O_UNGROUP, O_VERBOSE, O_VERSION, O_CONTEXT, O_END
+	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
+	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
+	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT, O_END
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
@@ -74,9 +75,12 @@ static const struct optdef optdefs[] = {
 	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "held output in memory, the rest in TMPDIR (16M)" },
 	{ "burst", 0, O_BURST, "B", "with --rate, up to B starts at once (default 1)" },
 	{ "colsep", 'C', O_COLSEP, "REGEX", "cut each record into columns {1} {2} ... at REGEX" },
+	{ "controlmaster", 'M', O_CONTROLMASTER, NULL, "accepted: ssh connections are always shared" },
 	{ "delay", 0, O_DELAY, "DUR", "at least DUR between two job starts" },
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
+	{ "env", 0, O_ENV, "NAME", "copy variable NAME to remote jobs (repeatable)" },
+	{ "filter-hosts", 0, O_FILTER_HOSTS, NULL, "accepted: hosts are always checked" },
 	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
 	{ "halt", 0, O_HALT, "WHEN,WHY=N", "stop soon, or now (kill), after N (or N%)\n"
 				   "jobs fail, succeed or are done" },
@@ -112,6 +116,11 @@ static const struct optdef optdefs[] = {
 	{ "shard", 0, O_SHARD, "K/N", "run only jobs K, K+N, K+2N, ... (K from 0), one\n"
 				   "part of N: one fanout per node (Slurm)" },
 	{ "shell", 's', O_SHELL, NULL, "COMMAND is one sh script, records quoted in" },
+	{ "ssh", 0, O_SSH, "CMD", "ssh command for remote jobs (default: ssh)" },
+	{ "ssh-give-up", 0, O_SSH_GIVE_UP, "DUR", "end the run when every host is down for DUR (5m)" },
+	{ "sshlogin", 'S', O_SSHLOGIN, "LOGINS", "run jobs on [N/][user@]host[:port],...; ':'\n"
+					     "is this machine (repeatable)" },
+	{ "sshloginfile", 0, O_SSHLOGINFILE, "FILE", "sshlogins from FILE, one a line; '-': stdin" },
 	{ "stats", 0, O_STATS, NULL, "print a summary of the run on stderr at the end" },
 	{ "tag", 0, O_TAG, NULL, "prefix output lines with the record and a tab" },
 	{ "timeout", 0, O_TIMEOUT, "DUR", "SIGTERM a job's process group after DUR" },
@@ -119,6 +128,7 @@ static const struct optdef optdefs[] = {
 	{ "ungroup", 'u', O_UNGROUP, NULL, "jobs write straight to stdout and stderr" },
 	{ "verbose", 'v', O_VERBOSE, NULL, "print each command on stderr as it starts" },
 	{ "version", 'V', O_VERSION, NULL, "show the version and exit" },
+	{ "workdir", 0, O_WORKDIR, "DIR", "remote jobs run in DIR; '.': this one under $HOME" },
 	{ NULL, 'X', O_CONTEXT, NULL, "as many records a command as fit; a word\n"
 				      "with {} repeats: x{}y is xay xby xcy" },
 };
@@ -133,6 +143,8 @@ static const struct alias {
 	enum opt_id id;
 } aliases[] = {
 	{ "max-args", 0, O_BATCH },
+	{ "slf", 0, O_SSHLOGINFILE },
+	{ "wd", 0, O_WORKDIR },
 	{ "dryrun", 0, O_DRY_RUN },
 	{ "halt-on-error", 0, O_HALT },
 	{ NULL, 'P', O_JOBS },
@@ -261,7 +273,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 			die(EXIT_USAGE, "%s: must not be empty", name);
 		o->repl = v;
 		break;
-	case O_JOBS: jobs_arg(o, name, v); break;
+	case O_JOBS: jobs_arg(o, name, v); o->jobs_given = true; break;
 	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
 	case O_OVERLOAD_EXIT: overload_arg(o, name, v); break;
 	case O_JOBLOG: joblog_arg(o, name, v); break;
@@ -298,6 +310,13 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_RETRY_DELAY: o->retry_delay_ns = dur_arg(name, v, 1); break;
 	case O_SHARD: shard_arg(o, name, v); break;
 	case O_SHELL: o->shell = true; break;
+	case O_SSH: o->ssh = v; break;
+	case O_SSH_GIVE_UP: o->ssh_give_up_ns = dur_arg(name, v, 0); break;
+	case O_SSHLOGIN: list_arg(&o->sshlogins, &o->nsshlogins, v); break;
+	case O_SSHLOGINFILE: list_arg(&o->slfs, &o->nslfs, v); break;
+	case O_WORKDIR: o->workdir = v; break;
+	case O_ENV: env_arg(o, name, v); break;
+	case O_CONTROLMASTER: case O_FILTER_HOSTS: break;  /* always so */
 	case O_STATS: o->stats = true; break;
 	case O_TAG: o->tag = true; break;
 	case O_TIMEOUT: o->timeout_ns = dur_arg(name, v, 0); break;
@@ -410,6 +429,7 @@ static void validate(struct opts *o, const struct optset *seen)
 	if (o->shell && o->cmd[0][0] &&
 	    strspn(o->cmd[0], "0123456789") == strlen(o->cmd[0]))
 		shell_number(o->cmd[0]);
+	remote_check(o);
 }
 
 /* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */

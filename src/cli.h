@@ -30,9 +30,10 @@ struct source {
 };
 
 struct opts {
-	int jobs;                       /* -j: workers */
+	int jobs;                       /* -j: workers (per host with -S) */
 	int adaptive;                   /* -j auto, --adaptive: MAX; 0: off */
 	uint64_t overload_exit[4];      /* --overload-exit: a bit per status */
+	bool jobs_given;                /* -j was given */
 	bool keep_order;                /* -k */
 	bool shell;                     /* -s: COMMAND is a shell template */
 	const char *repl;               /* -I: "{}" by default */
@@ -66,6 +67,16 @@ struct opts {
 	enum out_mode out;
 	bool tag;
 	size_t buffer_size;             /* in-memory output budget, bytes */
+
+	const char **sshlogins;         /* -S values, as given */
+	int nsshlogins;
+	const char **slfs;              /* --sshloginfile names */
+	int nslfs;
+	const char *ssh;                /* --ssh CMD, NULL: ssh */
+	int64_t ssh_give_up_ns;         /* 0: the default, 5 minutes */
+	const char *workdir;            /* --workdir DIR */
+	const char **envs;              /* --env NAME... */
+	int nenvs;
 
 	const char *joblog;
 	bool joblog_append;             /* --joblog +FILE */

@@ -234,3 +234,50 @@ void tmpdir_arg(const char *name, const char *v)
 	if (setenv("TMPDIR", v, 1) != 0)
 		die(EXIT_FATAL, "%s: %s", name, strerror(errno));
 }
+
+void list_arg(const char ***l, int *n, const char *v)
+{
+	*l = xrealloc(*l, (size_t)(*n + 1) * sizeof **l);
+	(*l)[(*n)++] = v;
+}
+
+void env_arg(struct opts *o, const char *name, const char *v)
+{
+	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789_");
+
+	if (!*v || v[n] || (*v >= '0' && *v <= '9'))
+		die(EXIT_USAGE, "%s '%s': not a variable name", name, v);
+	list_arg(&o->envs, &o->nenvs, v);
+}
+
+/* Whether the records come from standard input. */
+static bool reads_stdin(const struct opts *o)
+{
+	if (o->nsrc == 0)
+		return true;
+	for (int i = 0; i < o->nsrc; i++)
+		if (!o->src[i].is_args && strcmp(o->src[i].file, "-") == 0)
+			return true;
+	return false;
+}
+
+void remote_check(const struct opts *o)
+{
+	bool remote = o->nsshlogins || o->nslfs;
+
+	if (!remote && o->ssh)
+		die(EXIT_USAGE, "--ssh needs --sshlogin or --sshloginfile");
+	if (!remote && o->ssh_give_up_ns)
+		die(EXIT_USAGE, "--ssh-give-up needs --sshlogin or --sshloginfile");
+	if (!remote && o->workdir)
+		die(EXIT_USAGE, "--workdir needs --sshlogin or --sshloginfile");
+	if (!remote && o->nenvs)
+		die(EXIT_USAGE, "--env needs --sshlogin or --sshloginfile");
+	if (o->workdir && !*o->workdir)
+		die(EXIT_USAGE, "--workdir: must not be empty");
+	for (int i = 0; i < o->nslfs; i++)
+		if (strcmp(o->slfs[i], "-") == 0 && reads_stdin(o))
+			die(EXIT_USAGE, "--sshloginfile - reads standard input: "
+			    "give the records with ::: or --arg-file");
+}

@@ -54,4 +54,13 @@ void tmpdir_arg(const char *name, const char *v);
 /* --shard K/N: this process runs the jobs numbered K+1, K+1+N, ... */
 void shard_arg(struct opts *o, const char *name, const char *v);
 
+/* Append V to the list *L of *N values (a repeatable option). */
+void list_arg(const char ***l, int *n, const char *v);
+
+/* --env NAME: a variable's name. */
+void env_arg(struct opts *o, const char *name, const char *v);
+
+/* The remote options make sense together (-S or --slf for the others). */
+void remote_check(const struct opts *o);
+
 #endif

@@ -96,7 +96,7 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 			   struct attempt *a)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	struct spawn_req req = { path, argv, envp, -1, -1 };
+	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd };
 	pid_t pid;
 
 	x->a = a;

@@ -47,6 +47,7 @@ struct deadlines {
 struct exec {
 	const struct exec_conf *conf;
 	int slot;                       /* the guard's registry slot */
+	int in_fd;                      /* the child's stdin; 0: /dev/null */
 	char *buf;                      /* read buffer, bufsize bytes */
 	size_t bufsize;
 	exec_sink *sink;

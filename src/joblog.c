@@ -167,9 +167,10 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	 * -1 for one its --timeout killed, unless it exited non-zero itself.
 	 */
 	exitval = a->exit_code > 0 ? a->exit_code : a->timed_out ? -1 : 0;
+	n += a->host ? strlen(a->host) : 0;
 	buf = xmalloc(n);
-	len = snprintf(buf, n, "%llu\t:\t%lld.%03lld\t%10.3f\t0\t%llu\t%d\t%d\t",
-		       (unsigned long long)a->job->seq,
+	len = snprintf(buf, n, "%llu\t%s\t%lld.%03lld\t%10.3f\t0\t%llu\t%d\t%d\t",
+		       (unsigned long long)a->job->seq, a->host ? a->host : ":",
 		       (long long)(a->start_wall_ns / NS_PER_SEC),
 		       (long long)(a->start_wall_ns % NS_PER_SEC / NS_PER_MS),
 		       (double)(a->end_ns - a->start_ns) / NS_PER_SEC,

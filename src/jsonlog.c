@@ -228,6 +228,8 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		sb_quote(&b, a->breaker, strlen(a->breaker));
 	else
 		strbuf_addstr(&b, "null");
+	strbuf_addstr(&b, ",\"host\":");
+	sb_quote(&b, a->host ? a->host : ":", a->host ? strlen(a->host) : 1);
 	strbuf_addstr(&b, ",\"command\":");
 	if (a->cmdline)
 		sb_quote(&b, a->cmdline, strlen(a->cmdline));

@@ -33,6 +33,7 @@
 #include "outbuf.h"
 #include "pool.h"
 #include "progress.h"
+#include "remote.h"
 #include "report.h"
 #include "runstate.h"
 #include "scheduler.h"
@@ -61,6 +62,7 @@ struct runner {
 	struct joblog *joblog;
 	struct exec_conf exec;
 	struct attempt_conf attempt;
+	struct remote *remote;          /* -S hosts, or NULL */
 };
 
 static struct runner the_runner;
@@ -227,7 +229,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.tmpl = &r->tmpl, .path = r->path, .path_errno = r->path_errno,
 		.envbase = r->envbase, .nenv = r->nenv,
 		.sched = &r->sched, .fanin = &r->fanin, .gate = &r->gate,
-		.exec = &r->exec,
+		.exec = &r->exec, .remote = r->remote,
 		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
 		.quiet_failures = o->quiet_failures,
 		.breaker = o->breaker > 0,
@@ -318,6 +320,8 @@ int main(int argc, char **argv)
 		spawn_set_nice(o.nice);
 
 	spawn_setup(signals_entry_ignored());
+	/* With -S, -j is per host: the workers are the hosts' slots. */
+	r->remote = remote_start(&o, &o.jobs);
 	/* Fewer at once when the open-file limit is too low (LIMITS). */
 	o.jobs = spawn_reserve_fds(o.jobs, o.out != OUT_UNGROUP);
 	o.jobs = nproc_fit(o.jobs);
@@ -371,6 +375,7 @@ int main(int argc, char **argv)
 	input_error = input_join();
 	fanin_finish(&r->fanin);
 
+	remote_stop(r->remote);
 	/* Descendants that escaped their jobs and outlived them. */
 	skip[0] = guard_pid();
 	spawn_kill_orphans(skip, 1, SIGKILL);

@@ -160,7 +160,7 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 #endif
 	/* Its own group, so a terminal's Ctrl-C reaches only fanout. */
 	setpgid(0, 0);
-	if (dup2(devnull, 0) < 0 ||
+	if (dup2(r->in_fd > 0 ? r->in_fd : devnull, 0) < 0 ||
 	    (r->out_fd >= 0 && dup2(r->out_fd, 1) < 0) ||
 	    (r->err_fd >= 0 && dup2(r->err_fd, 2) < 0))
 		goto fail;

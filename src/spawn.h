@@ -18,6 +18,11 @@ struct spawn_req {
 	char *const *envp;
 	int out_fd;             /* the child's stdout, -1: fanout's own */
 	int err_fd;             /* the child's stderr, -1: fanout's own */
+	/*
+	 * The child's stdin when above 0, else /dev/null: fanout's fd 0 is
+	 * never a job's, so initializers that leave it out mean /dev/null.
+	 */
+	int in_fd;
 };
 
 /*
@@ -43,7 +48,8 @@ void spawn_set_nice(int n);
 int spawn_reserve_fds(int njobs, bool capture);
 
 /*
- * Start a job: its own process group, stdin from /dev/null, the default
+ * Start a job: its own process group, stdin from /dev/null (or in_fd), the
+ * default
  * signal mask, default dispositions but for the signals its caller ignored,
  * SIGKILL if fanout dies (Linux). A file the kernel cannot run (ENOEXEC: a
  * script without "#!") is run by /bin/sh, as execvp(3) does. Returns the

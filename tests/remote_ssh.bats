@@ -1,0 +1,281 @@
+#!/usr/bin/env bats
+# remote_ssh.bats - jobs on other hosts over real OpenSSH: two sshds on
+# 127.0.0.1 ports (keys and configs in a temp dir, started in setup_file,
+# stopped by pid in teardown_file) are the hosts h1 and h2. The "remote"
+# jobs run on this machine, so leftovers are looked for by a unique sleep
+# duration; '^sleep N' matches the job and not the stub that ran it.
+# Skips, saying why, when openssh-server is not installed.
+
+load helpers
+
+have_sshd() {
+	[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null
+}
+
+# ssh_up DIR: two sshds on random free ports, retried when a port is taken.
+ssh_up() {
+	local try
+	for try in 1 2 3 4; do
+		"$BATS_TEST_DIRNAME/lib/ssh-up.sh" "$1" $((20000 + RANDOM % 20000)) \
+			$((40000 + RANDOM % 20000)) >/dev/null 2>&1 && return 0
+		ssh_down "$1"
+	done
+	echo "sshd did not come up" >&2
+	return 1
+}
+
+# ssh_down DIR: stop the sshds ssh_up started there, by pid.
+ssh_down() {
+	local p
+	for p in "$1"/h*/sshd.pid; do
+		if [ -s "$p" ]; then
+			kill "$(cat "$p")" 2>/dev/null || true
+		fi
+		rm -f "$p"
+	done
+	return 0
+}
+
+setup_file() {
+	have_sshd || return 0
+	export FO_SSHD
+	FO_SSHD=$(mktemp -d -t fo.XXXXXX)
+	ssh_up "$FO_SSHD/ssh"
+}
+
+teardown_file() {
+	[ -n "${FO_SSHD:-}" ] || return 0
+	ssh_down "$FO_SSHD/ssh"
+	rm -rf "$FO_SSHD"
+}
+
+setup() {
+	have_sshd || skip "openssh-server is not installed"
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/fanout-test.XXXXXX")
+	cd "$T" || return 1
+	# fanout's private directory of sockets goes here: nothing may stay.
+	export TMPDIR=$T
+	SSH="ssh -F $FO_SSHD/ssh/ssh_config"
+}
+
+teardown() {
+	local p
+	for p in $(jobs -p); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	cd /
+	rm -rf "$T"
+}
+
+# Nothing of fanout's connections is left: no master, no directory.
+no_connections() {
+	no_process "ControlPath=$T/fo-" || return 1
+	if ls -d "$T"/fo-* 2>/dev/null; then
+		echo "private directory left behind" >&2
+		return 1
+	fi
+}
+
+# wait_process PATTERN: poll until a process matches (10 s at most).
+wait_process() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		pgrep -f -- "$1" >/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no process matches $1" >&2
+	return 1
+}
+
+@test "ssh: jobs spread over the hosts; the job log's Host is the sshlogin" {
+	run fanout --ssh "$SSH" -S 1/h1,1/h2 --joblog log sh -c 'sleep 0.3; echo "$1 $FANOUT_HOST"' sh ::: 1 2 3 4
+	[ "$status" -eq 0 ]
+	[ "$(sort <<<"$output" | cut -d' ' -f1 | tr '\n' ' ')" = "1 2 3 4 " ]
+	[ "$(cut -f2 log | sort -u | tr '\n' ' ')" = "Host h1 h2 " ]
+	# Each job ran where the log says.
+	while read -r seq host; do
+		grep -qx "$seq $host" <<<"$output"
+	done < <(awk -F'\t' 'NR > 1 { print $1, $2 }' log)
+	no_connections
+}
+
+@test "ssh: -k keeps the input order; exit statuses come back" {
+	run fanout --ssh "$SSH" -S h1,h2 -k --joblog log sh -c 'sleep 0.$(( $1 % 3 )); echo "out $1"; echo "err $1" >&2; exit $1' sh ::: 1 0 3 0 2
+	[ "$status" -eq 1 ]
+	[ "$(grep '^out' <<<"$output" | tr '\n' ' ')" = "out 1 out 0 out 3 out 0 out 2 " ]
+	[ "$(awk -F'\t' 'NR > 1 { print $1 "=" $7 }' log | sort | tr '\n' ' ')" = "1=1 2=0 3=3 4=0 5=2 " ]
+	no_connections
+}
+
+@test "ssh: a remote exit status of 255 with the host up is the job's failure" {
+	run fanout --ssh "$SSH" -S h1 --joblog log sh -c 'exit 255' ::: x
+	[ "$status" -eq 1 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $2, $7 }' log)" = "h1 255" ]
+	[[ "$output" != *"is down"* ]]
+}
+
+@test "ssh: a record never runs as shell code, there or here" {
+	run fanout --ssh "$SSH" -S h1 -k printf '[%s]\n' ::: "a; touch $T/p1" "\$(touch $T/p2)" "it's \`touch $T/p3\`" '' '*'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "[a; touch $T/p1]" ]
+	[ "${lines[1]}" = "[\$(touch $T/p2)]" ]
+	[ "${lines[2]}" = "[it's \`touch $T/p3\`]" ]
+	[ "${lines[3]}" = "[]" ]
+	[ "${lines[4]}" = "[*]" ]
+	[ ! -e p1 ] && [ ! -e p2 ] && [ ! -e p3 ]
+}
+
+@test "ssh: a line as a shell command runs there, with --tag" {
+	run fanout --ssh "$SSH" -S h1 --tag ::: 'echo one; echo two'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'echo one; echo two\tone\necho one; echo two\ttwo')" ]
+}
+
+@test "ssh: ':' is this machine, beside remote hosts" {
+	run fanout --ssh "$SSH" -S 1/:,1/h1 --joblog log sh -c 'sleep 0.3; echo "$1 ${FANOUT_HOST:-local}"' sh ::: 1 2 3 4
+	[ "$status" -eq 0 ]
+	[ "$(cut -f2 log | sort -u | tr '\n' ' ')" = ": Host h1 " ]
+	grep -q ' local$' <<<"$output"
+	grep -q ' h1$' <<<"$output"
+}
+
+@test "ssh: N/ sets a host's jobs at once; without it, the host's CPUs" {
+	run fanout --ssh "$SSH" -S 1/h1 sh -c 'sleep 0.2; echo $FANOUT_SLOT' ::: 1 2 3
+	[ "$status" -eq 0 ]
+	[ "$(sort -u <<<"$output")" = 1 ]
+	n=$(nproc)
+	run fanout --ssh "$SSH" -S h1 --joblog log sh -c 'sleep 1; echo $FANOUT_SLOT' ::: $(seq $((n + 1)))
+	[ "$status" -eq 0 ]
+	[ "$(sort -u <<<"$output" | wc -l)" -eq "$n" ]
+	# -j is per host.
+	run fanout --ssh "$SSH" -S h1,h2 -j1 sh -c 'sleep 0.5; echo $FANOUT_HOST' ::: 1 2
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "h1 h2 " ]
+}
+
+@test "ssh: --sshloginfile, '-' for stdin, comments and blank lines" {
+	printf '# the hosts\n\n1/h1\n  1/h2\n' >hosts
+	run fanout --ssh "$SSH" --slf hosts --joblog log sh -c 'sleep 0.3' ::: 1 2 3 4
+	[ "$status" -eq 0 ]
+	[ "$(cut -f2 log | sort -u | tr '\n' ' ')" = "Host h1 h2 " ]
+	run fanout --ssh "$SSH" --sshloginfile - echo ::: a <<<'h2'
+	[ "$status" -eq 0 ]
+	[ "$output" = a ]
+}
+
+@test "ssh: --env copies variables; --workdir sets the directory" {
+	mkdir -p "$T/wd"
+	FO_ONE='a b' FO_TWO="it's" run fanout --ssh "$SSH" -S h1 --env FO_ONE --env FO_TWO --env FO_UNSET \
+		--workdir "$T/wd" sh -c 'echo "$FO_ONE|$FO_TWO|${FO_UNSET-unset}|$(pwd)"' ::: x
+	[ "$status" -eq 0 ]
+	[ "$output" = "a b|it's|unset|$T/wd" ]
+	run fanout --ssh "$SSH" -S h1 --workdir "$T/none" pwd ::: x
+	[ "$status" -eq 1 ]
+}
+
+@test "ssh: --timeout ends the remote job" {
+	run fanout --ssh "$SSH" -S h1 --timeout 1 sleep ::: 873.1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"timed out after 1s"* ]]
+	no_process '^sleep 873.1'
+	no_connections
+}
+
+@test "ssh: Ctrl-C ends the remote job; exit 130" {
+	env --default-signal=INT "$FANOUT" --ssh "$SSH" -S h1 sleep ::: 873.2 2>err 3>&- &
+	pid=$!
+	wait_process '^sleep 873.2'
+	kill -INT "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 130 ]
+	no_process '^sleep 873.2'
+	no_connections
+}
+
+@test "ssh: SIGKILL of fanout ends the remote job too" {
+	"$FANOUT" --ssh "$SSH" -S h1 sleep ::: 873.3 2>err 3>&- &
+	pid=$!
+	wait_process '^sleep 873.3'
+	kill -KILL "$pid"
+	wait "$pid" || true
+	no_process '^sleep 873.3'
+	no_process "ControlPath=$T/fo-"
+}
+
+@test "ssh: --halt now ends the other remote jobs" {
+	run fanout --ssh "$SSH" -S 2/h1 --halt now,fail=1 sh -c 'if [ "$1" = x ]; then sleep 0.5; exit 1; fi; exec sleep "$1"' sh ::: x 873.4
+	[ "$status" -eq 1 ]
+	no_process '^sleep 873.4'
+	no_connections
+}
+
+@test "ssh: a host killed mid-run: every job still done exactly once" {
+	ssh_up "$T/k"
+	local killer
+	(
+		sleep 1.5
+		l=$(cat "$T/k/h2/sshd.pid")
+		for c in $(pgrep -P "$l"); do
+			pkill -KILL -P "$c"
+			kill -KILL "$c"
+		done
+		kill -KILL "$l"
+	) &
+	killer=$!
+	run fanout --ssh "ssh -F $T/k/ssh_config" -S 2/h1,2/h2 --retries 0 --joblog log \
+		sh -c 'sleep 1; echo "done $1"' sh ::: 1 2 3 4 5 6 7 8 9 10
+	wait "$killer"
+	ssh_down "$T/k"
+	[ "$status" -eq 0 ]
+	[ "$(grep '^done' <<<"$output" | sort -n -k2 | tr '\n' ' ')" = \
+	  "done 1 done 2 done 3 done 4 done 5 done 6 done 7 done 8 done 9 done 10 " ]
+	[[ "$output" == *"fanout: host 'h2' is down; its jobs go to the other hosts"* ]]
+	[ "$(grep -c "is down" <<<"$output")" -eq 1 ]
+	# One line a job in the log, each a success.
+	[ "$(awk -F'\t' 'NR > 1 { print $1, $7 }' log | sort -n | tr '\n' ' ')" = \
+	  "1 0 2 0 3 0 4 0 5 0 6 0 7 0 8 0 9 0 10 0 " ]
+}
+
+@test "ssh: every host down: the jobs never start after --ssh-give-up" {
+	run fanout --ssh "$SSH" -S 127.0.0.1:1 --ssh-give-up 2s echo ::: 1 2 3
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"host '127.0.0.1:1' is down"* ]]
+	[[ "$output" == *"every host has been down for 2s: giving up"* ]]
+	[[ "$output" == *"3 never started"* ]]
+	no_connections
+}
+
+@test "ssh: bad sshlogins and lone remote options are usage errors" {
+	run fanout -S '' echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --sshlogin '': empty sshlogin" ]
+	run fanout -S '-oProxyCommand=touch' echo ::: a
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"must not begin with '-'"* ]]
+	run fanout -S 0/h1 echo ::: a
+	[ "$status" -eq 2 ]
+	run fanout -S h1:99999 echo ::: a
+	[ "$status" -eq 2 ]
+	run fanout --workdir /tmp echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --workdir needs --sshlogin or --sshloginfile" ]
+	run fanout -S h1 --env 'A B' echo ::: a
+	[ "$status" -eq 2 ]
+	run fanout --slf nosuchfile echo ::: a
+	[ "$status" -eq 2 ]
+	printf 'h1\n0/h2\n' >hosts
+	run fanout --slf hosts echo ::: a
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"line 2"* ]]
+	run fanout --slf - echo
+	[ "$status" -eq 2 ]
+	run fanout --ssh nosuchssh -S h1 echo ::: a
+	[ "$status" -eq 2 ]
+	[ ! -e x ]
+}
+
+@test "ssh: -M and --filter-hosts are accepted" {
+	run fanout --ssh "$SSH" -M --filter-hosts -S h1 echo ::: ok
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
