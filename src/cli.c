@@ -381,6 +381,8 @@ static const struct {
 	{ O_NULL, O_DELIM, "--null cannot be used with --delimiter" },
 	{ O_ADAPTIVE, O_JOBS, "--adaptive cannot be used with --jobs "
 			      "(--adaptive MAX is -j auto with its MAX)" },
+	{ O_PROGRESS, O_UNGROUP, "--progress cannot be used with --ungroup "
+				 "(the jobs would write over the bar)" },
 	{ O_RESUME, O_RESUME_FAILED, "--resume cannot be used with --resume-failed" },
 	{ O_DELAY, O_RATE, "--delay cannot be used with --rate "
 			   "(--delay DUR is --rate 1/DUR)" },

@@ -365,7 +365,7 @@ int main(int argc, char **argv)
 	 * The workers last: under ulimit -u they take what threads are
 	 * left (pool.h), and the signal thread and the reader must exist.
 	 */
-	signals_start();
+	signals_start(o.kill_after_ns);
 	start_input(r);
 	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,9 +21,11 @@
 #include "inflight.h"
 #include "pool.h"
 #include "runstate.h"
+#include "tally.h"
 #include "util.h"
 
 static sigset_t handled;        /* what the signal thread takes */
+static int64_t grace;           /* --kill-after */
 static sigset_t entry_ignored;  /* ignored by whoever started fanout */
 
 /* The signals fanout reacts to (SIGPIPE only to see EPIPE, see below). */
@@ -71,6 +74,28 @@ void signals_block(void)
 	pthread_sigmask(SIG_BLOCK, &handled, NULL);
 }
 
+/*
+ * SIGINT or SIGTERM: the first cancels the run, and says what happens
+ * next, since nothing else is printed during the grace; the next kills.
+ */
+static void interrupt(int sig)
+{
+	bool first = runstate_get() < RS_CANCELLING;
+	struct tally_snap t;
+	char d[32];
+
+	runstate_interrupt(sig);
+	if (!first)
+		return;
+	tally_snapshot(&t);
+	if (t.running <= 0)
+		return;
+	warning("cancelling: waiting up to %s for %d job%s; %s again to kill "
+		"%s", fmt_duration(d, sizeof d, grace, DUR_EXACT), t.running,
+		t.running == 1 ? "" : "s", sig == SIGINT ? "Ctrl-C" : "SIGTERM",
+		t.running == 1 ? "it" : "them");
+}
+
 static void *signal_main(void *arg)
 {
 	(void)arg;
@@ -82,7 +107,7 @@ static void *signal_main(void *arg)
 		switch (sig) {
 		case SIGINT:
 		case SIGTERM:
-			runstate_interrupt(sig);
+			interrupt(sig);
 			break;
 		case SIGHUP:
 			runstate_drain(SIGHUP);
@@ -110,8 +135,9 @@ static void *signal_main(void *arg)
 	return NULL;
 }
 
-void signals_start(void)
+void signals_start(int64_t grace_ns)
 {
+	grace = grace_ns;
 	if (thread_start(NULL, 128 * 1024, signal_main, NULL) < 0)
 		die_errno(EXIT_FATAL, "cannot start the signal thread");
 }

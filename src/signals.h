@@ -13,6 +13,7 @@
 #define FANOUT_SIGNALS_H
 
 #include <signal.h>
+#include <stdint.h>
 
 /*
  * Note which signals whoever started fanout ignores; first thing in main(),
@@ -29,7 +30,11 @@ const sigset_t *signals_entry_ignored(void);
  */
 void signals_block(void);
 
-/* Start the signal thread (after runstate_init() and pool_start()). */
-void signals_start(void);
+/*
+ * Start the signal thread (after runstate_init() and pool_start()). GRACE_NS
+ * is --kill-after: on the first SIGINT or SIGTERM it says how long it waits
+ * for the running jobs.
+ */
+void signals_start(int64_t grace_ns);
 
 #endif

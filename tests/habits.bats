@@ -124,6 +124,13 @@ max_slot() {
 	refused "--group cannot be used with --line-buffer" --lb --group touch ran ::: x
 }
 
+@test "--progress (--bar) is refused with -u: the jobs would write over it" {
+	refused "--progress cannot be used with --ungroup (the jobs would write over the bar)" \
+		--progress -u touch ran ::: x
+	refused "--progress cannot be used with --ungroup (the jobs would write over the bar)" \
+		-u --bar touch ran ::: x
+}
+
 @test "--halt-on-error and --halt take GNU parallel's 0, 1 and 2" {
 	run fanout -j1 --halt-on-error 1 sh -c 'echo $1; exit $1' sh ::: 0 1 0 0
 	[ "$status" -eq 1 ]

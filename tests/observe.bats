@@ -190,11 +190,13 @@ in_tty() {
 		/dev/null > tty.out || true
 	cat -v tty.out
 	grep -q 'running' tty.out
-	# The erase, then the summary at the start of a clean line ...
-	grep -q "$(printf '\r\033\\[Kfanout: cancelled: ')" tty.out
-	# ... and no bar after it.
+	# The erase, then what the cancel says at the start of a clean line:
+	# how long it waits, and at the end the summary ...
+	grep -q "$(printf '\r\033\\[Kfanout: cancelling: waiting up to 2s for 2 jobs')" tty.out
+	grep -q "$(printf '\nfanout: cancelled: ')" tty.out
+	# ... and no bar after them.
 	shown=$(cat tty.out)
-	[[ "${shown#*fanout: cancelled}" != *running,* ]]
+	[[ "${shown#*fanout: cancelling}" != *running,* ]]
 	no_process 'sleep 59.37'
 }
 

@@ -63,6 +63,22 @@ start_fanout() {
 	no_process 'sleep 414.5'
 }
 
+@test "the first SIGINT says how long it waits, for how many jobs" {
+	start_fanout -u -j2 --kill-after 30s sh -c 'trap "" INT TERM; echo start; sleep 824.$0; :' ::: 1 2 3
+	wait_for_lines out 2
+	kill -INT "$pid"
+	for ((i = 0; i < 200; i++)); do
+		grep -q cancelling err && break
+		sleep 0.05
+	done
+	[ "$(head -1 err)" = "fanout: cancelling: waiting up to 30s for 2 jobs; Ctrl-C again to kill them" ]
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	no_process 'sleep 824.'
+}
+
 @test "SIGHUP drains: running jobs finish, nothing new starts, exit 129" {
 	start_fanout -u -j1 sh -c 'echo start $0; sleep 0.5; echo end $0' ::: 1 2 3
 	wait_for_lines out 1
