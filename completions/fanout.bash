@@ -8,10 +8,11 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
 	--breaker-cooldown --buffer-size --burst --colsep --controlmaster --delay
 	--delimiter --dry-run --dryrun --env --eta --filter-hosts --group --halt --halt-on-error --header --help
 	--jobs --joblog
-	--json-log --keep-order --kill-after --lb --line-buffer --link --max-args
-	--max-replace-args --max-procs --nice --no-run-if-empty --null --overload-exit
+	--json-log --keep-order --kill-after --lb --line-buffer --link --load
+	--max-args --max-replace-args --max-procs --memfree --nice --no-run-if-empty
+	--null --overload-exit
 	--progress --quiet-failures --rate --resume
-	--resume-failed --retries --retry-delay --shard --shell --slf --ssh
+	--resume-failed --retries --retry-delay --rlimit --shard --shell --slf --ssh
 	--ssh-give-up --sshlogin --sshloginfile --stats --tag --timeout
 	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
 	-0 -a -C -d -h -I -j -k -L -m -M -n -N -P -r -s -S -t -u -v -V -X'
@@ -25,7 +26,7 @@ _fanout_takes_value()
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
 	--max-args | --max-procs | --max-replace-args | --nice | --rate | --retries | \
-	--retry-delay | --shard | --timeout | --tmpdir | \
+	--retry-delay | --shard | --timeout | --tmpdir | --load | --memfree | --rlimit | \
 	--env | --slf | --ssh | --ssh-give-up | --sshlogin | --sshloginfile | \
 	--wd | --workdir | -a | -C | -n | -N | -d | -I | -j | -L | -P | -S)
 		return 0 ;;
@@ -62,6 +63,10 @@ _fanout_value()
 		;;
 	-j | -P | --jobs | --max-procs)
 		mapfile -t COMPREPLY < <(compgen -W 'auto' -- "$2")
+		;;
+	--rlimit)
+		mapfile -t COMPREPLY < <(compgen -W 'as= core= cpu= data= fsize= nofile= nproc= stack=' -- "$2")
+		compopt -o nospace 2>/dev/null
 		;;
 	esac
 }

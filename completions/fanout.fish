@@ -20,7 +20,8 @@ function __fanout_command_words
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --max-replace-args --nice \
                 --rate --retries --retry-delay --shard --timeout --tmpdir --env --slf \
-                --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir
+                --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir \
+                --load --memfree --rlimit
                 set -e words[1]
             case '--*'
             case '-?*'
@@ -88,6 +89,8 @@ complete -c fanout -n __fanout_in_options -l joblog -r -F -d 'Log each job to FI
 complete -c fanout -n __fanout_in_options -l json-log -r -F -d 'Log each job attempt to FILE as JSON lines'
 complete -c fanout -n __fanout_in_options -s k -l keep-order -d 'Write outputs in input order'
 complete -c fanout -n __fanout_in_options -l kill-after -x -d 'SIGKILL a job DUR after SIGTERM (default 2s)'
+complete -c fanout -n __fanout_in_options -l load -x -d 'Start no job while the load average is above N'
+complete -c fanout -n __fanout_in_options -l memfree -x -d 'Start no job while less memory is available'
 complete -c fanout -n __fanout_in_options -s L -x -d 'Up to N input lines per command (as --batch)'
 complete -c fanout -n __fanout_in_options -l line-buffer -d 'Pass output on a whole line at a time'
 complete -c fanout -n __fanout_in_options -l lb -d 'Pass output on a whole line at a time (same as --line-buffer)'
@@ -107,6 +110,7 @@ complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs
 complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, but run failed jobs again'
 complete -c fanout -n __fanout_in_options -l retries -x -d 'Run a failed job up to N more times'
 complete -c fanout -n __fanout_in_options -l retry-delay -x -d 'Backoff before a retry, doubling (default 1s)'
+complete -c fanout -n __fanout_in_options -l rlimit -x -a 'as= core= cpu= data= fsize= nofile= nproc= stack=' -d 'Limits in each job'
 complete -c fanout -n __fanout_in_options -l shard -x -d 'Run only jobs K, K+N, ... (K from 0): one part of N'
 complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is one sh script, records quoted in'
 complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'

@@ -25,6 +25,7 @@
 #include "gate.h"
 #include "inflight.h"
 #include "jobfail.h"
+#include "loadgate.h"
 #include "remote.h"
 #include "report.h"
 #include "runstate.h"
@@ -515,7 +516,8 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 	if (remote || (path = resolve(w, argv, &a, &own)) != NULL) {
 		bool room = inflight_acquire();         /* -j auto */
 
-		if (!room || !gate_pass(c->gate, j->ticket, &probe)) {
+		if (!room || !loadgate_pass() ||
+		    !gate_pass(c->gate, j->ticket, &probe)) {
 			/* Cancelled or drained (before or while waiting). */
 			if (room)
 				inflight_release(NULL);

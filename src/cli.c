@@ -35,6 +35,7 @@ enum opt_id {
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
 	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
+	O_RLIMIT, O_MEMFREE, O_LOAD,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
 	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
 	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT, O_END
@@ -95,12 +96,15 @@ static const struct optdef optdefs[] = {
 	{ "json-log", 0, O_JSON_LOG, "FILE", "log each job attempt to FILE as JSON lines" },
 	{ "keep-order", 'k', O_KEEP_ORDER, NULL, "write outputs in input order" },
 	{ "kill-after", 0, O_KILL_AFTER, "DUR", "SIGKILL a job DUR after SIGTERM (default 2s)" },
+	{ "load", 0, O_LOAD, "N", "start no job while the load average is above N\n"
+				"(or N% of the CPUs)" },
 	{ NULL, 'L', O_LINES, "N", "up to N input lines per command (as --batch)" },
 	{ "line-buffer", 0, O_LINE_BUFFER, NULL, "pass output on a whole line at a time" },
 	{ "link", 0, O_LINK, NULL, "link all input sources: n-th with n-th" },
 	{ NULL, 'm', O_MULTI, NULL, "as many records a command as fit; {} is\n"
 				    "all of them: pre-{}-post is pre-a b c-post" },
 	{ NULL, 'N', O_PER_JOB, "N", "N records a command, named {1} .. {N}" },
+	{ "memfree", 0, O_MEMFREE, "SIZE", "start no job while less memory is available" },
 	{ "nice", 0, O_NICE, "N", "run the jobs at niceness N (19: lowest priority)" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
@@ -113,6 +117,8 @@ static const struct optdef optdefs[] = {
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
 	{ "retries", 0, O_RETRIES, "N", "run a failed job up to N more times" },
 	{ "retry-delay", 0, O_RETRY_DELAY, "DUR", "backoff before a retry, doubling (default 1s)" },
+	{ "rlimit", 0, O_RLIMIT, "LIMITS", "limits in each job: as, cpu, fsize, nofile,\n"
+						"nproc, core, stack, data (cpu=10,as=2G)" },
 	{ "shard", 0, O_SHARD, "K/N", "run only jobs K, K+N, K+2N, ... (K from 0), one\n"
 				   "part of N: one fanout per node (Slurm)" },
 	{ "shell", 's', O_SHELL, NULL, "COMMAND is one sh script, records quoted in" },
@@ -275,6 +281,9 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 		break;
 	case O_JOBS: jobs_arg(o, name, v); o->jobs_given = true; break;
 	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
+	case O_RLIMIT: rlimit_arg(o, name, v); break;
+	case O_MEMFREE: o->memfree = size_arg(name, v); break;
+	case O_LOAD: o->load = load_arg(name, v); break;
 	case O_OVERLOAD_EXIT: overload_arg(o, name, v); break;
 	case O_JOBLOG: joblog_arg(o, name, v); break;
 	case O_JSON_LOG: o->json_log = v; break;

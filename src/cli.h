@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rlimits.h"
+
 #include "halt.h"
 
 enum out_mode {
@@ -32,6 +34,9 @@ struct source {
 struct opts {
 	int jobs;                       /* -j: workers (per host with -S) */
 	int adaptive;                   /* -j auto, --adaptive: MAX; 0: off */
+	struct rlimits rlimits;         /* --rlimit: set in each job */
+	uint64_t memfree;               /* --memfree: bytes; 0: off */
+	double load;                    /* --load: 0: off */
 	uint64_t overload_exit[4];      /* --overload-exit: a bit per status */
 	bool jobs_given;                /* -j was given */
 	bool keep_order;                /* -k */

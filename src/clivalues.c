@@ -159,6 +159,33 @@ void jobs_arg(struct opts *o, const char *name, const char *v)
 	o->jobs = k == 0 ? jobs_most() : (int)k;
 }
 
+/* --load N or N%: the 1-minute load average above which nothing starts. */
+double load_arg(const char *name, const char *v)
+{
+	size_t n = strlen(v);
+	bool pct = n > 1 && v[n - 1] == '%';
+	char *end;
+	double x = strtod(v, &end);
+
+	if (end == v || !(*end == '\0' || (pct && end == v + n - 1)) ||
+	    !(x > 0) || x > 1e6 || !(v[0] >= '0' && v[0] <= '9'))
+		die(EXIT_USAGE, "%s '%s': must be a number above 0, or N%% "
+		    "of the CPUs", name, v);
+	return pct ? x / 100 * cpus_available() : x;
+}
+
+/* --rlimit NAME=VALUE,...: limits for each job (rlimits.h). */
+void rlimit_arg(struct opts *o, const char *name, const char *v)
+{
+	char bad[64];
+	const char *why = rlimits_parse(&o->rlimits, v, bad, sizeof bad);
+
+	if (!why)
+		why = rlimits_fit(&o->rlimits, bad, sizeof bad);
+	if (why)
+		die(EXIT_USAGE, "%s '%s': %s", name, bad, why);
+}
+
 /* --adaptive MAX: -j auto with its ceiling. */
 void adaptive_arg(struct opts *o, const char *name, const char *v)
 {

@@ -36,6 +36,12 @@ void halt_arg(struct opts *o, const char *name, const char *v);
  */
 void jobs_arg(struct opts *o, const char *name, const char *v);
 
+/* --load N or N%: the load average above which no job starts. */
+double load_arg(const char *name, const char *v);
+
+/* --rlimit NAME=VALUE,...: limits set in each job (rlimits.h). */
+void rlimit_arg(struct opts *o, const char *name, const char *v);
+
 /* --adaptive MAX: -j auto with its ceiling. */
 void adaptive_arg(struct opts *o, const char *name, const char *v);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "jobfail.h"
 #include "logfile.h"
 #include "strbuf.h"
 #include "util.h"
@@ -210,6 +211,12 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 	else
 		strbuf_addf(&b, ",\"exit_code\":%d", a->exit_code);
 	strbuf_addf(&b, ",\"signal\":%d", a->signal);
+	/* By name too: SIGXCPU says a --rlimit cpu ended it. */
+	if (a->signal && jobfail_signame(a->signal))
+		strbuf_addf(&b, ",\"signal_name\":\"%s\"",
+			    jobfail_signame(a->signal));
+	else
+		strbuf_addstr(&b, ",\"signal_name\":null");
 	sb_bool(&b, "ok", ok);
 	sb_bool(&b, "timed_out", a->timed_out);
 	sb_bool(&b, "cancelled", a->cancelled);

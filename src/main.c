@@ -26,6 +26,7 @@
 #include "gate.h"
 #include "guard.h"
 #include "inflight.h"
+#include "loadgate.h"
 #include "input.h"
 #include "joblog.h"
 #include "jsonlog.h"
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
 	spawn_setup(signals_entry_ignored());
 	/* With -S, -j is per host: the workers are the hosts' slots. */
 	r->remote = remote_start(&o, &o.jobs);
+	spawn_set_rlimits(&o.rlimits);
 	/* Fewer at once when the open-file limit is too low (LIMITS). */
 	o.jobs = spawn_reserve_fds(o.jobs, o.out != OUT_UNGROUP);
 	o.jobs = nproc_fit(o.jobs);
@@ -360,6 +362,8 @@ int main(int argc, char **argv)
 	setup_attempts(r, &o);
 	fanin_watch(&r->fanin);
 	inflight_init(o.adaptive, o.overload_exit);
+	loadgate_init(&(struct loadgate_conf){ o.memfree, o.load },
+		      runstate_stop_fd());
 	throttle_on_lower(pool_limit);
 	/*
 	 * The workers last: under ulimit -u they take what threads are

@@ -31,6 +31,7 @@
 #endif
 
 #include "ptree.h"
+#include "rlimits.h"
 #include "util.h"
 
 /* Descriptors kept free of jobs: spill file, logs, /proc scans. */
@@ -146,6 +147,14 @@ int spawn_reserve_fds(int njobs, bool capture)
 #define ERRNO_PIPE 0
 #endif
 
+/* --rlimit: set in each child, after fanout's own are given back. */
+static struct rlimits job_limits;
+
+void spawn_set_rlimits(const struct rlimits *r)
+{
+	job_limits = *r;
+}
+
 /*
  * The child between vfork and exec. Only system calls: no malloc, no stdio,
  * no locks, and nothing written to memory but *errp.
@@ -172,6 +181,9 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 	/* This task only (Linux: a thread's own), not fanout; may fail. */
 	if (job_nice_set)
 		(void)setpriority(PRIO_PROCESS, 0, job_nice);
+	for (int i = 0; i < job_limits.n; i++)
+		if (setrlimit(job_limits.v[i].resource, &job_limits.v[i].rl) < 0)
+			goto fail;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(r->path, r->argv, r->envp);

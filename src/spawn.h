@@ -79,6 +79,11 @@ char *spawn_interpreter(const char *path);
  */
 int spawn_exit_code(int err);
 
+struct rlimits;
+
+/* Before the first job: the limits each job gets (--rlimit), copied. */
+void spawn_set_rlimits(const struct rlimits *r);
+
 /* A pollable descriptor that becomes readable when PID exits, or -1. */
 int spawn_pidfd(pid_t pid);
 

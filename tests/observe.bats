@@ -37,7 +37,7 @@ keys = {"seq", "attempt", "slot", "queued", "started", "ended", "wait",
         "runtime", "exit_code", "signal", "ok", "timed_out", "cancelled",
         "will_retry", "not_started", "bytes_out", "bytes_err", "cpu_user",
         "cpu_system", "max_rss_bytes", "ctxsw_voluntary", "ctxsw_involuntary",
-        "limit", "breaker", "host", "command"}
+        "limit", "signal_name", "breaker", "host", "command"}
 by = {r["seq"]: r for r in recs}
 for r in recs:
     assert set(r) == keys, set(r) ^ keys

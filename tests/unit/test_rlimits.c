@@ -1,0 +1,84 @@
+/*
+ * test_rlimits.c - --rlimit's parser and the --memfree / --load gate's
+ * pure parts: the decision and the /proc readings.
+ */
+#include <string.h>
+#include <sys/resource.h>
+
+#include "loadgate.h"
+#include "rlimits.h"
+#include "tap.h"
+
+static void test_parse(void)
+{
+	struct rlimits r = { 0 };
+	char bad[64];
+	const char *why;
+
+	why = rlimits_parse(&r, "as=2G,cpu=10,nofile=64,core=0,stack=8m,"
+			    "data=unlimited,fsize=1k,nproc=100", bad, sizeof bad);
+	ok(why == NULL, "eight limits parse");
+	is_int(r.n, 8, "eight limits kept");
+	is_str(r.v[0].name, "as", "as first");
+	is_int(r.v[0].resource, RLIMIT_AS, "as is RLIMIT_AS");
+	is_int(r.v[0].rl.rlim_cur, 2LL << 30, "2G is 2 GiB");
+	is_int(r.v[0].rl.rlim_max, 2LL << 30, "and the hard limit too");
+	is_int(r.v[1].rl.rlim_cur, 10, "cpu 10 s soft");
+	is_int(r.v[1].rl.rlim_max, 11, "cpu hard one second later (SIGKILL)");
+	is_int(r.v[3].rl.rlim_cur, 0, "core=0 is allowed");
+	is_int(r.v[4].rl.rlim_cur, 8 << 20, "8m is 8 MiB");
+	ok(r.v[5].rl.rlim_cur == RLIM_INFINITY, "unlimited");
+	is_int(r.v[6].rl.rlim_cur, 1024, "1k");
+	why = rlimits_parse(&r, "cpu=5", bad, sizeof bad);
+	ok(why == NULL && r.n == 8, "a later limit replaces an earlier one");
+	is_int(r.v[1].rl.rlim_cur, 5, "cpu now 5");
+
+	memset(&r, 0, sizeof r);
+	why = rlimits_parse(&r, "as=1G,wat=3", bad, sizeof bad);
+	ok(why && strstr(why, "unknown limit"), "unknown name refused");
+	is_str(bad, "wat=3", "the item at fault is named");
+	why = rlimits_parse(&r, "nofile=10k", bad, sizeof bad);
+	ok(why && strstr(why, "whole number"), "nofile takes no suffix");
+	why = rlimits_parse(&r, "as=", bad, sizeof bad);
+	ok(why != NULL, "empty value refused");
+	why = rlimits_parse(&r, "as", bad, sizeof bad);
+	is_str(why, "must be NAME=VALUE", "no '=' refused");
+	why = rlimits_parse(&r, "cpu=0", bad, sizeof bad);
+	is_str(why, "must be at least 1", "cpu=0 refused");
+	why = rlimits_parse(&r, "as=1G,", bad, sizeof bad);
+	ok(why != NULL, "a trailing comma refused");
+	why = rlimits_parse(&r, "as=99999999999999999999999", bad, sizeof bad);
+	ok(why != NULL, "an overflowing value refused");
+	why = rlimits_parse(&r, "fsize=9000000T", bad, sizeof bad);
+	ok(why != NULL, "a size past 2^62 refused");
+}
+
+static void test_gate(void)
+{
+	struct loadgate_conf c = { .memfree = 1 << 30, .load = 2.5 };
+	const char *mi = "MemTotal:       16318040 kB\n"
+			 "MemFree:          917520 kB\n"
+			 "MemAvailable:    8159020 kB\n";
+
+	is_int(loadgate_meminfo(mi), 8159020LL * 1024, "MemAvailable in bytes");
+	is_int(loadgate_meminfo("MemFree: 5 kB\n"), -1, "no MemAvailable: -1");
+	is_int(loadgate_meminfo("XMemAvailable: 5 kB\n"), -1,
+	       "only a whole field name");
+	ok(loadgate_loadavg("0.52 0.58 0.59 1/467 12345\n") == 0.52,
+	   "the 1-minute load average");
+	ok(loadgate_loadavg("") < 0, "nothing to read: -1");
+	ok(loadgate_why(&c, 2LL << 30, 1.0) == NULL, "plenty: a job may start");
+	ok(loadgate_why(&c, 512LL << 20, 1.0) != NULL, "memory low: wait");
+	ok(loadgate_why(&c, 2LL << 30, 3.0) != NULL, "load high: wait");
+	ok(loadgate_why(&c, 2LL << 30, 2.5) == NULL, "load at N: may start");
+	ok(loadgate_why(&c, -1, -1) == NULL, "unknown readings let it start");
+	c.memfree = 0;
+	ok(loadgate_why(&c, 1, 1.0) == NULL, "no --memfree: memory ignored");
+}
+
+int main(void)
+{
+	test_parse();
+	test_gate();
+	return tap_done();
+}
