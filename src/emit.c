@@ -154,19 +154,13 @@ static void *watch_main(void *arg)
 void emit_watch(struct emit *e)
 {
 	struct stat st;
-	pthread_attr_t attr;
-	int err;
 
 	if (fstat(1, &st) != 0 || !(S_ISFIFO(st.st_mode) ||
 				    S_ISSOCK(st.st_mode)))
 		return;
-	if (pipe2(e->watch_stop, O_CLOEXEC) < 0)
+	if (pipe_cloexec(e->watch_stop) < 0)
 		goto none;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	err = pthread_create(&e->watcher, &attr, watch_main, e);
-	pthread_attr_destroy(&attr);
-	if (!err)
+	if (thread_start(&e->watcher, 128 * 1024, watch_main, e) == 0)
 		return;
 	close(e->watch_stop[0]);
 	close(e->watch_stop[1]);
