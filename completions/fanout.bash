@@ -13,7 +13,7 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
 	--null --overload-exit
 	--progress --quiet-failures --rate --resume
 	--resume-failed --retries --retry-delay --rlimit --shard --shell --slf --ssh
-	--ssh-give-up --sshlogin --sshloginfile --stats --tag --timeout
+	--ssh-give-up --sshlogin --sshloginfile --stats --tag --tagstring --timeout
 	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
 	-0 -a -C -d -h -I -j -k -L -m -M -n -N -P -r -s -S -t -u -v -V -X'
 
@@ -26,7 +26,7 @@ _fanout_takes_value()
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
 	--max-args | --max-procs | --max-replace-args | --nice | --rate | --retries | \
-	--retry-delay | --shard | --timeout | --tmpdir | --load | --memfree | --rlimit | \
+	--retry-delay | --shard | --tagstring | --timeout | --tmpdir | --load | --memfree | --rlimit | \
 	--env | --slf | --ssh | --ssh-give-up | --sshlogin | --sshloginfile | \
 	--wd | --workdir | -a | -C | -n | -N | -d | -I | -j | -L | -P | -S)
 		return 0 ;;

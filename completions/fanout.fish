@@ -19,7 +19,7 @@ function __fanout_command_words
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --max-replace-args --nice \
-                --rate --retries --retry-delay --shard --timeout --tmpdir --env --slf \
+                --rate --retries --retry-delay --shard --tagstring --timeout --tmpdir --env --slf \
                 --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir \
                 --load --memfree --rlimit
                 set -e words[1]
@@ -115,6 +115,7 @@ complete -c fanout -n __fanout_in_options -l shard -x -d 'Run only jobs K, K+N, 
 complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is one sh script, records quoted in'
 complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'
 complete -c fanout -n __fanout_in_options -l tag -d 'Prefix output lines with the record and a tab'
+complete -c fanout -n __fanout_in_options -l tagstring -x -d 'As --tag, with STR and its replacement strings as the tag'
 complete -c fanout -n __fanout_in_options -l timeout -x -d 'SIGTERM a job'\''s process group after DUR'
 complete -c fanout -n __fanout_in_options -l tmpdir -x -a '(__fish_complete_directories)' -d 'Held output spills to DIR (sets TMPDIR)'
 complete -c fanout -n __fanout_in_options -s u -l ungroup -d 'Jobs write straight to stdout and stderr'

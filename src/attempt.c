@@ -32,6 +32,7 @@
 #include "scheduler.h"
 #include "spawn.h"
 #include "strbuf.h"
+#include "tagstring.h"
 #include "tally.h"
 #include "template.h"
 #include "throttle.h"
@@ -242,7 +243,13 @@ static struct jobout *begin_output(struct attempt_worker *w,
 	const char *tag = NULL;
 	size_t len = 0;
 
-	if (c->tag) {
+	if (c->tagstring) {
+		strbuf_setlen(&w->tag, 0);
+		tagstring_expand(&w->tag, c->tagstring, c->repl, c->names,
+				 &j->recs[0], j->seq, (unsigned)w->slot + 1);
+		tag = w->tag.buf;
+		len = w->tag.len;
+	} else if (c->tag) {
 		strbuf_setlen(&w->tag, 0);
 		for (size_t i = 0; i < j->nrec; i++) {
 			if (i > 0)

@@ -54,6 +54,7 @@ static inline bool attempt_ok(const struct attempt *a)
 }
 
 struct exec_conf;
+struct ph_names;
 struct fanin;
 struct gate;
 struct remote;
@@ -74,6 +75,9 @@ struct attempt_conf {
 	struct remote *remote;          /* -S hosts, or NULL */
 	bool dry_run, verbose, tag;
 	bool quiet_failures;            /* do not name each failed job */
+	const char *tagstring;          /* --tagstring, or NULL */
+	const char *repl;               /* what {} is called (-I) */
+	const struct ph_names *names;   /* --header's column names */
 	bool breaker;                   /* the gate has a breaker: log its state */
 	int retries;
 	int64_t retry_delay_ns;         /* 0: one second */

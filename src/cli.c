@@ -37,7 +37,7 @@ enum opt_id {
 	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
 	O_RLIMIT, O_MEMFREE, O_LOAD,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
-	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
+	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TAGSTRING, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
 	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT, O_END
 };
 
@@ -129,6 +129,8 @@ static const struct optdef optdefs[] = {
 	{ "sshloginfile", 0, O_SSHLOGINFILE, "FILE", "sshlogins from FILE, one a line; '-': stdin" },
 	{ "stats", 0, O_STATS, NULL, "print a summary of the run on stderr at the end" },
 	{ "tag", 0, O_TAG, NULL, "prefix output lines with the record and a tab" },
+	{ "tagstring", 0, O_TAGSTRING, "STR", "as --tag, with STR and its replacement\n"
+					      "strings ({#}, {1}, ...) as the tag" },
 	{ "timeout", 0, O_TIMEOUT, "DUR", "SIGTERM a job's process group after DUR" },
 	{ "tmpdir", 0, O_TMPDIR, "DIR", "held output spills to DIR (sets TMPDIR)" },
 	{ "ungroup", 'u', O_UNGROUP, NULL, "jobs write straight to stdout and stderr" },
@@ -328,6 +330,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_CONTROLMASTER: case O_FILTER_HOSTS: break;  /* always so */
 	case O_STATS: o->stats = true; break;
 	case O_TAG: o->tag = true; break;
+	case O_TAGSTRING:
+		o->tagstring = v;
+		o->tag = true;
+		break;
 	case O_TIMEOUT: o->timeout_ns = dur_arg(name, v, 0); break;
 	case O_TMPDIR: tmpdir_arg(name, v); break;
 	case O_UNGROUP: o->out = OUT_UNGROUP; break;
@@ -383,6 +389,7 @@ static const struct {
 	const char *msg;
 } conflicts[] = {
 	{ O_TAG, O_UNGROUP, "--tag cannot be used with --ungroup" },
+	{ O_TAGSTRING, O_UNGROUP, "--tagstring cannot be used with --ungroup" },
 	{ O_KEEP_ORDER, O_UNGROUP, "--keep-order cannot be used with --ungroup" },
 	{ O_LINE_BUFFER, O_UNGROUP, "--line-buffer cannot be used with --ungroup" },
 	{ O_GROUP, O_UNGROUP, "--group cannot be used with --ungroup" },

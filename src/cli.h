@@ -71,6 +71,7 @@ struct opts {
 
 	enum out_mode out;
 	bool tag;
+	const char *tagstring;          /* --tagstring STR (implies tag) */
 	size_t buffer_size;             /* in-memory output budget, bytes */
 
 	const char **sshlogins;         /* -S values, as given */

@@ -238,3 +238,21 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	run fanout --tmpdir file true
 	[ "$output" = "fanout: --tmpdir 'file': not a directory" ]
 }
+
+@test "--tagstring STR: --tag with STR's replacement strings as the tag" {
+	mkdir a b
+	printf '1\n2\n' > a/x.txt
+	printf '1\n' > b/y.txt
+	run fanout -k --tagstring '{#}:{/.}' cat ::: a/x.txt b/y.txt
+	[ "$status" -eq 0 ]
+	[ "$output" = $'1:x\t1\n1:x\t2\n2:y\t1' ]
+	# stderr too, slots, columns of several sources, --line-buffer.
+	run fanout -j1 -k --lb --tagstring '[{%}|{2}|{1}]' sh -c 'echo "$1 $2"; echo e >&2' sh ::: p q ::: 7
+	[ "$output" = $'[1|7|p]\tp 7\n[1|7|p]\te\n[1|7|q]\tq 7\n[1|7|q]\te' ]
+	# Without replacement strings: the same tag on every job, as parallel.
+	run fanout -k --tagstring T echo ::: a b
+	[ "$output" = $'T\ta\nT\tb' ]
+	run fanout --tagstring x -u echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --tagstring cannot be used with --ungroup" ]
+}
