@@ -4,16 +4,17 @@
 # as a command, with that command's own arguments.  It uses bash-completion's
 # _filedir and _command_offset when they are loaded, and works without them.
 
-_fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
+_fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --block
+	--block-size --breaker
 	--breaker-cooldown --buffer-size --burst --colsep --controlmaster --delay
 	--delimiter --dry-run --dryrun --env --eta --filter-hosts --group --halt --halt-on-error --header --help
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --link --load
 	--max-args --max-replace-args --max-procs --memfree --nice --no-run-if-empty
 	--null --overload-exit
-	--progress --quiet-failures --rate --resume
+	--pipe --progress --quiet-failures --rate --recend --recstart --resume
 	--resume-failed --retries --retry-delay --rlimit --shard --shell --slf --ssh
-	--ssh-give-up --sshlogin --sshloginfile --stats --tag --tagstring --timeout
+	--spreadstdin --ssh-give-up --sshlogin --sshloginfile --stats --tag --tagstring --timeout
 	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
 	-0 -a -C -d -h -I -j -k -L -m -M -n -N -P -r -s -S -t -u -v -V -X'
 
@@ -21,11 +22,12 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --breaker
 _fanout_takes_value()
 {
 	case $1 in
-	--adaptive | --arg-file | --batch | --batch-timeout | --breaker | \
+	--adaptive | --arg-file | --batch | --batch-timeout | --block | \
+	--block-size | --breaker | \
 	--breaker-cooldown | --overload-exit | \
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
-	--max-args | --max-procs | --max-replace-args | --nice | --rate | --retries | \
+	--max-args | --max-procs | --max-replace-args | --nice | --rate | --recend | --recstart | --retries | \
 	--retry-delay | --shard | --tagstring | --timeout | --tmpdir | --load | --memfree | --rlimit | \
 	--env | --slf | --ssh | --ssh-give-up | --sshlogin | --sshloginfile | \
 	--wd | --workdir | -a | -C | -n | -N | -d | -I | -j | -L | -P | -S)

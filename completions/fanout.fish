@@ -13,13 +13,14 @@ function __fanout_command_words
             case --
                 break
             case '--*=*'
-            case --adaptive --arg-file --batch --batch-timeout --breaker --breaker-cooldown \
+            case --adaptive --arg-file --batch --batch-timeout --block --block-size \
+                --breaker --breaker-cooldown \
                 --overload-exit \
                 --buffer-size --burst --colsep --delay --delimiter --halt \
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --max-replace-args --nice \
-                --rate --retries --retry-delay --shard --tagstring --timeout --tmpdir --env --slf \
+                --rate --recend --recstart --retries --retry-delay --shard --tagstring --timeout --tmpdir --env --slf \
                 --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir \
                 --load --memfree --rlimit
                 set -e words[1]
@@ -67,6 +68,12 @@ complete -c fanout -n __fanout_in_options -s a -l arg-file -r -F -d 'Read record
 complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records per command'
 complete -c fanout -n __fanout_in_options -l max-args -x -d 'Up to N records per command (same as --batch)'
 complete -c fanout -n __fanout_in_options -l batch-timeout -x -d 'Flush a partial batch after DUR'
+complete -c fanout -n __fanout_in_options -l block -x -d '--pipe: blocks of about SIZE bytes (default 1M)'
+complete -c fanout -n __fanout_in_options -l block-size -x -d '--pipe: blocks of about SIZE bytes (same as --block)'
+complete -c fanout -n __fanout_in_options -l pipe -d 'Cut stdin into blocks of records, each the stdin of one job'
+complete -c fanout -n __fanout_in_options -l spreadstdin -d 'Cut stdin into blocks (same as --pipe)'
+complete -c fanout -n __fanout_in_options -l recend -x -d '--pipe: records end with STR (default \\n)'
+complete -c fanout -n __fanout_in_options -l recstart -x -d '--pipe: records start with STR'
 complete -c fanout -n __fanout_in_options -l breaker -x -d 'Stop starting jobs after N failures in a row'
 complete -c fanout -n __fanout_in_options -l breaker-cooldown -x -d 'Wait DUR before a probe job (default 30s)'
 complete -c fanout -n __fanout_in_options -l buffer-size -x -d 'Held output in memory, the rest in TMPDIR (16M)'
@@ -79,7 +86,7 @@ complete -c fanout -n __fanout_in_options -l dryrun -d 'Print each command inste
 complete -c fanout -n __fanout_in_options -l group -d 'Each job'\''s output in one piece (the default)'
 complete -c fanout -n __fanout_in_options -l halt -x -a 'soon,fail= now,fail= soon,success= now,success= soon,done= now,done=' -d 'Stop after N (or N%) jobs fail, succeed or are done'
 complete -c fanout -n __fanout_in_options -l halt-on-error -x -a 'soon,fail= now,fail= soon,success= now,success= soon,done= now,done= 0 1 2 -1 -2' -d 'Stop after N (or N%) jobs fail, succeed or are done (same as --halt)'
-complete -c fanout -n __fanout_in_options -l header -x -a ':' -d 'The first record names the columns: {name}'
+complete -c fanout -n __fanout_in_options -l header -x -a ':' -d 'The first record names the columns: {name}; --pipe: N lines head every block'
 complete -c fanout -n __fanout_in_options -s h -l help -d 'Show the help and exit'
 complete -c fanout -n __fanout_in_options -s I -x -d 'Use STR instead of {} for the record'
 complete -c fanout -n __fanout_in_options -s j -l jobs -x -a auto -d 'Run N jobs at once, N% or +N/-N of the CPUs, 0: most, auto'

@@ -52,6 +52,7 @@ struct attempt_worker {
 	struct jobout *jo;              /* the running attempt's output */
 	struct strbuf tag;              /* --tag with --batch: records joined */
 	struct remote_worker *rw;       /* with -S: its host; else NULL */
+	char blocktag[24];              /* --pipe --tag: the block number */
 };
 
 /* A program that is the same for every job is reported missing once. */
@@ -109,6 +110,7 @@ void attempt_worker_free(struct attempt_worker *w)
 	remote_worker_free(w->rw);
 	argvbuf_release(&w->ab);
 	strbuf_release(&w->tag);
+	pipefeed_release(&w->x.feed);
 	free(w->envp);
 	free(w->scratch);
 	free(w);
@@ -259,6 +261,12 @@ static struct jobout *begin_output(struct attempt_worker *w,
 		tag = w->tag.buf;
 		len = w->tag.len;
 	}
+	if (c->tag && j->block) {
+		/* --pipe: a block is known by its number. */
+		len = (size_t)snprintf(w->blocktag, sizeof w->blocktag, "%llu",
+				       (unsigned long long)j->seq);
+		tag = w->blocktag;
+	}
 	return retryable ? fanin_begin_retryable(c->fanin, j->seq, tag, len)
 			 : fanin_begin(c->fanin, j->seq, tag, len);
 }
@@ -323,6 +331,7 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 	unsigned long long seq = a->job->seq;
 
 	snprintf(w->seqenv, sizeof w->seqenv, "FANOUT_SEQ=%llu", seq);
+	exec_feed(&w->x, a->job->block);
 	switch (start_child(w, path, argv, a)) {
 	case EXEC_NO_PIPE:
 		warning_errno("job %llu: cannot make a pipe", seq);

@@ -38,6 +38,7 @@ struct attempt {
 	bool not_started;               /* 126/127: it could not start */
 	bool cancelled;                 /* ended by a cancel of the run */
 	bool will_retry;                /* another attempt follows */
+	uint64_t bytes_in;              /* --pipe: bytes the job was given */
 	uint64_t bytes_out, bytes_err;
 	struct cost cost;               /* CPU, memory, switches (cost.h) */
 	int limit;                      /* -j auto's limit after it; 0: off */

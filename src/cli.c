@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clipipe.h"
 #include "clivalues.h"
 #include "cliwords.h"
 #include "cpus.h"
@@ -38,7 +39,8 @@ enum opt_id {
 	O_RLIMIT, O_MEMFREE, O_LOAD,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
 	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TAGSTRING, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
-	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT, O_END
+	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT,
+	O_BLOCK, O_PIPE, O_RECEND, O_RECSTART, O_END
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
@@ -69,8 +71,9 @@ struct optdef {
 static const struct optdef optdefs[] = {
 	{ "adaptive", 0, O_ADAPTIVE, "MAX", "as -j auto, with at most MAX jobs at once" },
 	{ "arg-file", 'a', O_ARG_FILE, "FILE", "read records from FILE instead of stdin" },
-	{ "batch", 'n', O_BATCH, "N", "up to N records per command" },
+	{ "batch", 'n', O_BATCH, "N", "up to N records per command (--pipe: a block)" },
 	{ "batch-timeout", 0, O_BATCH_TIMEOUT, "DUR", "flush a partial batch after DUR" },
+	{ "block", 0, O_BLOCK, "SIZE", "--pipe: blocks of about SIZE bytes (default 1M)" },
 	{ "breaker", 0, O_BREAKER, "N", "stop starting jobs after N failures in a row" },
 	{ "breaker-cooldown", 0, O_BREAKER_COOLDOWN, "DUR", "wait DUR before a probe job (default 30s)" },
 	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "held output in memory, the rest in TMPDIR (16M)" },
@@ -85,7 +88,8 @@ static const struct optdef optdefs[] = {
 	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
 	{ "halt", 0, O_HALT, "WHEN,WHY=N", "stop soon, or now (kill), after N (or N%)\n"
 				   "jobs fail, succeed or are done" },
-	{ "header", 0, O_HEADER, ":", "the first record names the columns: {name}" },
+	{ "header", 0, O_HEADER, ":|N", "the first record names the columns: {name};\n"
+				       "with --pipe: N lines head every block" },
 	{ "help", 'h', O_HELP, NULL, "show this help and exit" },
 	{ NULL, 'I', O_REPL, "STR", "use STR instead of {} for the record" },
 	{ "jobs", 'j', O_JOBS, "N", "N at once (default: CPUs), N% or +N/-N of\n"
@@ -110,9 +114,13 @@ static const struct optdef optdefs[] = {
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },
 	{ "overload-exit", 0, O_OVERLOAD_EXIT, "LIST", "with -j auto, exit statuses that mean overload:\n"
 							  "75,99 (timeouts always do)" },
+	{ "pipe", 0, O_PIPE, NULL, "cut stdin into blocks of records, each block\n"
+				    "the stdin of one job" },
 	{ "progress", 0, O_PROGRESS, NULL, "progress line with ETA on stderr (a tty)" },
 	{ "quiet-failures", 0, O_QUIET_FAILURES, NULL, "do not name each failed job on stderr" },
 	{ "rate", 0, O_RATE, "N/UNIT", "at most N starts per UNIT: 10/s, 600/m, 5/100ms" },
+	{ "recend", 0, O_RECEND, "STR", "--pipe: records end with STR (default \\n)" },
+	{ "recstart", 0, O_RECSTART, "STR", "--pipe: records start with STR" },
 	{ "resume", 0, O_RESUME, NULL, "with --joblog, skip jobs the log has as done" },
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
 	{ "retries", 0, O_RETRIES, "N", "run a failed job up to N more times" },
@@ -153,6 +161,8 @@ static const struct alias {
 	{ "max-args", 0, O_BATCH },
 	{ "slf", 0, O_SSHLOGINFILE },
 	{ "wd", 0, O_WORKDIR },
+	{ "block-size", 0, O_BLOCK },
+	{ "spreadstdin", 0, O_PIPE },
 	{ "dryrun", 0, O_DRY_RUN },
 	{ "halt-on-error", 0, O_HALT },
 	{ NULL, 'P', O_JOBS },
@@ -252,8 +262,11 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	switch (d->id) {
 	/* GNU parallel takes each -a FILE as one more input source */
 	case O_ARG_FILE: cliwords_add_file(o, v, false); break;
-	case O_BATCH: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
+	case O_BATCH:
+		o->records = o->batch = (size_t)num_arg(name, v, 1, 1000000);
+		break;
 	case O_BATCH_TIMEOUT: o->batch_timeout_ns = dur_arg(name, v, 0); break;
+	case O_BLOCK: o->block_size = size_arg(name, v); break;
 	case O_BREAKER: o->breaker = (int)num_arg(name, v, 1, 1000000000); break;
 	case O_BREAKER_COOLDOWN: o->breaker_cooldown_ns = dur_arg(name, v, 0); break;
 	case O_BUFFER_SIZE: o->buffer_size = size_arg(name, v); break;
@@ -270,10 +283,13 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_HALT: halt_arg(o, name, v); break;
 	case O_HEADER:
 		/* GNU parallel's ':' is its '.*\n': the first record */
-		if (strcmp(v, ":") != 0 && strcmp(v, ".*\\n") != 0)
+		if (strcmp(v, ":") == 0 || strcmp(v, ".*\\n") == 0)
+			o->header = v;
+		else if (*v >= '0' && *v <= '9')
+			o->pipe_header = (size_t)num_arg(name, v, 0, 1000000);
+		else
 			die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
-			    "supported", name, v);
-		o->header = v;
+			    "supported, or N lines with --pipe", name, v);
 		break;
 	case O_HELP: help(); fanout_exit(EXIT_OK);
 	case O_REPL:
@@ -292,7 +308,9 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_KEEP_ORDER: o->keep_order = true; break;
 	case O_KILL_AFTER: o->kill_after_ns = dur_arg(name, v, 0); break;
 	/* A line is a record, so N lines are a batch of N. */
-	case O_LINES: o->batch = (size_t)num_arg(name, v, 1, 1000000); break;
+	case O_LINES:
+		o->records = o->batch = (size_t)num_arg(name, v, 1, 1000000);
+		break;
 	case O_LINE_BUFFER: o->out = OUT_LINE; break;
 	case O_LINK: o->link = true; break;
 	/* -X and -m are --batch with as many records as fit */
@@ -305,6 +323,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 		o->nice_set = true;
 		break;
 	case O_NULL: o->delim = '\0'; break;
+	case O_PIPE: o->pipe = true; break;
 	case O_PROGRESS: o->progress = true; break;
 	case O_QUIET_FAILURES: o->quiet_failures = true; break;
 	case O_RATE: {
@@ -315,6 +334,10 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 		o->rate = true;
 		break;
 	}
+	case O_RECEND: o->recend = clipipe_string(name, v, &o->recendlen); break;
+	case O_RECSTART:
+		o->recstart = clipipe_string(name, v, &o->recstartlen);
+		break;
 	case O_RESUME: o->resume = true; break;
 	case O_RESUME_FAILED: o->resume_failed = true; break;
 	case O_RETRIES: o->retries = (int)num_arg(name, v, 0, 1000000); break;
@@ -417,11 +440,22 @@ static const struct {
 			   "(write --batch N)" },
 	{ O_LINES, O_DELIM, "-L counts lines: it cannot be used with --delimiter "
 			    "(write --batch N)" },
+	{ O_LINES, O_RECEND, "-L counts lines: it cannot be used with --recend "
+			     "(write --batch N)" },
+	{ O_LINES, O_RECSTART, "-L counts lines: it cannot be used with "
+			       "--recstart (write --batch N)" },
+	{ O_PIPE, O_NULL, "--pipe cuts at --recend: write --recend '\\0', "
+			  "not --null" },
+	{ O_PIPE, O_DELIM, "--pipe cuts at --recend: write --recend, not "
+			   "--delimiter" },
+	{ O_PIPE, O_BATCH_TIMEOUT, "--batch-timeout cannot be used with --pipe" },
 };
 
 /* Checks that need the whole command line; SEEN has a bit per option. */
 static void validate(struct opts *o, const struct optset *seen)
 {
+	/* First: --pipe gives -N and --header their --pipe meaning. */
+	clipipe_check(o);
 	for (size_t i = 0; i < NELEM(conflicts); i++)
 		if (has(seen, conflicts[i].a) && has(seen, conflicts[i].b))
 			die(EXIT_USAGE, "%s", conflicts[i].msg);

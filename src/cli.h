@@ -54,6 +54,13 @@ struct opts {
 	const char *header;             /* --header :, NULL: none */
 
 	size_t batch;                   /* -n: records per command */
+	bool pipe;                      /* --pipe: blocks of stdin (pipein.h) */
+	size_t block_size;              /* --block; 0 until checked */
+	const char *recend, *recstart;  /* --recend, --recstart; NULL: none */
+	size_t recendlen, recstartlen;  /*     (they may hold NUL bytes) */
+	size_t pipe_header;             /* --pipe --header N: lines */
+	size_t records;                 /* --pipe -N/-L: records a block; 0 */
+	bool round_robin;
 	int64_t batch_timeout_ns;       /* 0: wait for a full batch or EOF */
 	bool rate;
 	double rate_count;

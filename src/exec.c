@@ -23,6 +23,8 @@
 #define NEVER INT64_MAX
 #define PIDFD 2                 /* pfd[] slots after stdout and stderr */
 #define CANCEL 3
+#define FEED 4
+#define NPFD 5
 /* Without a pidfd, how often to look whether the child has exited. */
 #define EXIT_POLL_NS (20 * NS_PER_MS)
 
@@ -61,6 +63,12 @@ void exec_init(struct exec *x, const struct exec_conf *conf, int slot,
 	x->slot = slot;
 	x->buf = buf;
 	x->bufsize = bufsize;
+	x->feed.fd = -1;
+}
+
+void exec_feed(struct exec *x, const struct block *b)
+{
+	x->block = b;
 }
 
 /* A child that never ran: it took no time, and exits as ERR says. */
@@ -85,6 +93,7 @@ static void follow(struct exec *x, int out, int err)
 	x->pfd[PIDFD] = (struct pollfd){ .fd = spawn_pidfd(x->a->pid),
 					 .events = POLLIN };
 	x->pfd[CANCEL] = (struct pollfd){ .fd = c->cancel_fd, .events = POLLIN };
+	x->pfd[FEED] = (struct pollfd){ .fd = x->feed.fd, .events = POLLOUT };
 	x->exited = false;
 	x->dl = (struct deadlines){ NEVER, NEVER, NEVER };
 	if (c->timeout_ns)
@@ -97,16 +106,27 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd };
+	int feed_fd = -1;               /* --pipe: the child's end of its feed */
 	pid_t pid;
 
 	x->a = a;
 	x->sink = sink;
 	x->sink_arg = arg;
+	if (x->block && pipefeed_open(&x->feed, x->block, &feed_fd) < 0) {
+		a->start_wall_ns = wall_ns();
+		a->start_ns = now_ns();
+		return not_started(a, errno, EXEC_NO_PIPE);
+	}
+	if (feed_fd >= 0)
+		req.in_fd = feed_fd;
 	if (x->conf->capture) {
 		if (pipe_cloexec(outp) < 0 || pipe_cloexec(errp) < 0) {
 			int e = errno;
 
 			close_pair(outp);
+			pipefeed_close(&x->feed);
+			if (feed_fd >= 0)
+				close(feed_fd);
 			a->start_wall_ns = wall_ns();
 			a->start_ns = now_ns();
 			return not_started(a, e, EXEC_NO_PIPE);
@@ -117,6 +137,8 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 	a->start_ns = now_ns();
 	a->start_wall_ns = wall_ns();
 	pid = spawn_start(&req);
+	if (feed_fd >= 0)
+		close(feed_fd);
 	if (x->conf->capture) {
 		close(outp[1]);
 		close(errp[1]);
@@ -128,6 +150,7 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 			close(outp[0]);
 			close(errp[0]);
 		}
+		pipefeed_close(&x->feed);
 		return not_started(a, e, EXEC_NO_RUN);
 	}
 	a->pid = pid;
@@ -171,6 +194,9 @@ static bool act_on_deadlines(struct exec *x, int64_t now)
 /* The child itself exited: read what its pipes still hold, within the grace. */
 static void child_exited(struct exec *x)
 {
+	/* What it did not read, nobody will. */
+	pipefeed_close(&x->feed);
+	x->pfd[FEED].fd = -1;
 	x->exited = true;
 	if (x->nopen > 0)
 		x->dl.drain = now_ns() + x->conf->kill_after_ns;
@@ -193,7 +219,7 @@ static bool wait_ready(struct exec *x, int64_t now)
 
 	if (x->pfd[PIDFD].fd < 0 && !x->exited)
 		deadline = min64(deadline, now + EXIT_POLL_NS);
-	if (poll(x->pfd, 4, poll_ms(deadline, now)) < 0) {
+	if (poll(x->pfd, NPFD, poll_ms(deadline, now)) < 0) {
 		if (errno == EINTR)
 			return false;
 		die_errno(EXIT_FATAL, "cannot wait for a job's output");
@@ -240,6 +266,9 @@ enum exec_wait exec_wait(struct exec *x)
 		if (!wait_ready(x, now))
 			continue;
 		read_pipes(x);
+		if (x->pfd[FEED].fd >= 0 && x->pfd[FEED].revents &&
+		    !pipefeed_write(&x->feed))
+			x->pfd[FEED].fd = -1;
 		if (x->pfd[PIDFD].fd >= 0 && x->pfd[PIDFD].revents) {
 			close(x->pfd[PIDFD].fd);
 			x->pfd[PIDFD].fd = -1;
@@ -267,6 +296,10 @@ void exec_reap(struct exec *x)
 			close(x->pfd[k].fd);
 			x->pfd[k].fd = -1;
 		}
+	pipefeed_close(&x->feed);
+	x->pfd[FEED].fd = -1;
+	a->bytes_in = x->feed.done;
+	x->feed.done = 0;
 	/*
 	 * The leader is a zombie or about to be: its pid still names the
 	 * group, so this cannot hit an unrelated process.

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 
 #include "attempt.h"
+#include "pipefeed.h"
 #include "spawn.h"
 
 /* The run's settings for every child, shared by the workers. */
@@ -53,7 +54,10 @@ struct exec {
 	exec_sink *sink;
 	void *sink_arg;
 	struct attempt *a;              /* what happens goes here */
-	struct pollfd pfd[4];           /* stdout, stderr, pidfd, cancel fd */
+	struct pollfd pfd[5];           /* stdout, stderr, pidfd, cancel fd,
+					   --pipe: the child's stdin */
+	const struct block *block;      /* --pipe: the next child's stdin */
+	struct pipefeed feed;
 	int nopen;                      /* pipes still open */
 	bool exited;                    /* the child itself has exited */
 	struct deadlines dl;
@@ -75,6 +79,9 @@ enum exec_wait {
 /* Set X up for registry slot SLOT, reading through BUF of BUFSIZE bytes. */
 void exec_init(struct exec *x, const struct exec_conf *conf, int slot,
 	       char *buf, size_t bufsize);
+
+/* --pipe: the next child started reads block B on its stdin (NULL: none). */
+void exec_feed(struct exec *x, const struct block *b);
 
 /*
  * Start PATH with ARGV and ENVP, its output going to SINK(ARG, ...), and

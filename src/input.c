@@ -170,7 +170,9 @@ static void *reader_main(void *arg)
 {
 	struct reader *r = arg;
 
-	if (sources_held(r->c.src))
+	if (r->c.pipe)
+		r->error = pipein_run(r->c.pipe) < 0;
+	else if (sources_held(r->c.src))
 		sources_emit_all(r->c.src, &r->b);
 	else if (read_fd(r))
 		sources_end(r->c.src, &r->b, now_ns());

@@ -12,6 +12,7 @@
 #define FANOUT_INPUT_H
 
 #include "batch.h"
+#include "pipein.h"
 #include "sources.h"
 
 struct input_conf {
@@ -20,6 +21,7 @@ struct input_conf {
 	int stop_fd;            /* readable once the reader must stop */
 	struct batch_conf batch;        /* limits, and put() for the jobs */
 	void (*done)(void *arg);        /* no more jobs: called with batch.arg */
+	const struct pipein_conf *pipe; /* --pipe: blocks, not records */
 };
 
 /* Start the reader thread on C (copied). */

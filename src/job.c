@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipefeed.h"
 #include "util.h"
 
 /* Point R at the NUL-terminated string at *P and step *P past it. */
@@ -38,6 +39,7 @@ struct job *job_new_cols(uint64_t seq, const char *data, size_t datalen,
 	j->queued_ns = 0;
 	j->too_long = 0;
 	j->ticket = 0;
+	j->block = NULL;
 	j->nrec = nrec;
 	j->recs = (struct rec *)(j + 1);
 	j->data = (char *)(j->recs + ntotal);
@@ -64,5 +66,7 @@ struct job *job_new(uint64_t seq, const char *data, size_t datalen,
 
 void job_free(struct job *j)
 {
+	if (j)
+		block_free(j->block);
 	free(j);
 }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct block;
+
 struct rec {
 	const char *s;  /* NUL-terminated */
 	size_t len;
@@ -32,6 +34,7 @@ struct job {
 	size_t nrec;
 	struct rec *recs;
 	char *data;
+	struct block *block;    /* --pipe: its stdin (pipefeed.h); no records */
 };
 
 /* Make a job from NREC records whose bytes (each with its NUL) fill DATA. */
@@ -45,7 +48,7 @@ struct job *job_new(uint64_t seq, const char *data, size_t datalen,
 struct job *job_new_cols(uint64_t seq, const char *data, size_t datalen,
 			 size_t nrec, const size_t *ncols);
 
-/* Free a job made by job_new(). */
+/* Free a job made by job_new(), and its block. */
 void job_free(struct job *j);
 
 #endif

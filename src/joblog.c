@@ -169,11 +169,12 @@ void joblog_write(struct joblog *l, const struct attempt *a)
 	exitval = a->exit_code > 0 ? a->exit_code : a->timed_out ? -1 : 0;
 	n += a->host ? strlen(a->host) : 0;
 	buf = xmalloc(n);
-	len = snprintf(buf, n, "%llu\t%s\t%lld.%03lld\t%10.3f\t0\t%llu\t%d\t%d\t",
+	len = snprintf(buf, n, "%llu\t%s\t%lld.%03lld\t%10.3f\t%llu\t%llu\t%d\t%d\t",
 		       (unsigned long long)a->job->seq, a->host ? a->host : ":",
 		       (long long)(a->start_wall_ns / NS_PER_SEC),
 		       (long long)(a->start_wall_ns % NS_PER_SEC / NS_PER_MS),
 		       (double)(a->end_ns - a->start_ns) / NS_PER_SEC,
+		       (unsigned long long)a->bytes_in,
 		       (unsigned long long)a->bytes_out, exitval, a->signal);
 	/* A newline would split the line: GNU parallel writes a NUL instead. */
 	for (const char *c = cmd; *c && (size_t)len < n - 2; c++)

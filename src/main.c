@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt.h"
@@ -191,6 +192,27 @@ static void input_done(void *arg)
 	attempt_check_halt(&r->attempt);
 }
 
+/*
+ * --pipe: blocks instead of records. A regular file (-a FILE) is handed
+ * out as byte ranges, unless blocks are counted in records.
+ */
+static const struct pipein_conf *pipe_conf(struct runner *r, int fd)
+{
+	static struct pipein_conf pc;
+	const struct opts *o = r->o;
+	struct stat st;
+
+	pc = (struct pipein_conf){
+		.fd = fd, .block = o->block_size, .nrec = o->records,
+		.cut = { o->recend, o->recendlen, o->recstart, o->recstartlen },
+		.header = o->pipe_header, .stop_fd = runstate_stop_fd(),
+		.put = admit, .arg = r,
+	};
+	pc.ranges = !o->records && fstat(fd, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (pc.start = lseek(fd, 0, SEEK_CUR)) >= 0;
+	return &pc;
+}
+
 /* Start the reader on the opened sources, its jobs to admit(). */
 static void start_input(struct runner *r)
 {
@@ -208,6 +230,8 @@ static void start_input(struct runner *r)
 	};
 	size_t env = 0;
 
+	if (o->pipe)
+		c.pipe = pipe_conf(r, r->src.fd);
 	/* The environment each job gets shares the command line's space. */
 	for (size_t i = 0; i < r->nenv; i++)
 		if (r->envbase[i])
@@ -342,8 +366,9 @@ int main(int argc, char **argv)
 	 * carries a whole batch of records, so that memory stays small.
 	 */
 	sched_init(&r->sched, maxworkers,
-		   o.batch > 1 ? 16 + 4 * (size_t)o.jobs
-			       : 256 + 16 * (size_t)o.jobs, window);
+		   o.pipe ? 2 /* blocks: memory stays near (-j + 3) of them */
+		   : o.batch > 1 ? 16 + 4 * (size_t)o.jobs
+				 : 256 + 16 * (size_t)o.jobs, window);
 	fanin_init(&r->fanin, &(struct fanin_conf){
 		.mode = o.out == OUT_LINE ? FANIN_LINES : FANIN_GROUPED,
 		.keep_order = o.keep_order, .buffer_size = o.buffer_size,
@@ -379,6 +404,7 @@ int main(int argc, char **argv)
 	/* Every job has ended: a reader that goes now is seen at a write. */
 	fanin_unwatch(&r->fanin);
 	input_error = input_join();
+	pipein_free();
 	fanin_finish(&r->fanin);
 
 	remote_stop(r->remote);

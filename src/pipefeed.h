@@ -1,0 +1,67 @@
+/*
+ * pipefeed.h - --pipe: a job's block, and writing it into the pipe that is
+ * the job's stdin.
+ *
+ * A block is what one job reads: bytes in memory (the reader cut them from
+ * a stream, the --header lines in front), or, for a regular file given with
+ * -a, the --header bytes and then a byte range of the file, which goes from
+ * the page cache to the pipe with splice(2) and never through fanout.
+ *
+ * The feed is passive, like exec.c: its write end is non-blocking, the
+ * worker's poll(2) says when it takes more, and pipefeed_write() writes
+ * what fits. A job that stops reading (or never reads) is its own choice:
+ * the feed just ends.
+ */
+#ifndef FANOUT_PIPEFEED_H
+#define FANOUT_PIPEFEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct block {
+	char *buf;              /* in memory (malloc'd, the block's own) */
+	size_t len;
+	const char *head;       /* file ranges: --header bytes, shared */
+	size_t headlen;
+	int fd;                 /* file ranges: the file, or -1 */
+	off_t off;              /* file ranges: where the range starts */
+	size_t flen;            /* file ranges: its length */
+};
+
+/* All the bytes of block B. */
+static inline uint64_t block_size(const struct block *b)
+{
+	return (uint64_t)b->len + b->headlen + b->flen;
+}
+
+/* Free block B (NULL: nothing). */
+void block_free(struct block *b);
+
+struct pipefeed {
+	const struct block *b;
+	int fd;                 /* our end of the job's stdin; -1: closed */
+	uint64_t done;          /* bytes of the block written so far */
+	char *bounce;           /* for files splice(2) cannot read */
+};
+
+/*
+ * Make the pipe for block B: *CHILD_FD gets the end the child reads (the
+ * caller closes it once the child has it). -1 with errno set on failure.
+ */
+int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd);
+
+/*
+ * Write what the pipe takes now. False once the feed is over (the whole
+ * block written, or the job closed its stdin): its end is then closed.
+ */
+bool pipefeed_write(struct pipefeed *f);
+
+/* Close our end (if open): the job sees the end of its input. */
+void pipefeed_close(struct pipefeed *f);
+
+/* Free what the feed holds besides the block. */
+void pipefeed_release(struct pipefeed *f);
+
+#endif

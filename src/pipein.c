@@ -1,0 +1,333 @@
+/*
+ * pipein.c - the --pipe reader (see pipein.h).
+ *
+ * A stream block's buffer holds the --header lines, then the body; reads
+ * go straight into it. Once it holds --block bytes of body, blockcut says
+ * where the block ends; the bytes after that (the start of the next
+ * record) are copied to the next block's buffer, which is the only copy
+ * fanout makes. A record longer than the buffer grows it.
+ */
+#define _GNU_SOURCE
+#include "pipein.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "job.h"
+#include "pipefeed.h"
+#include "strbuf.h"
+#include "util.h"
+
+/* Reads around a cut in a file, and the least a buffer grows by. */
+#define WINDOW (64 * 1024)
+
+/* The --header lines end at the N-th newline, whatever --recend is. */
+static const struct blockcut lines = { "\n", 1, NULL, 0 };
+
+struct stream {
+	const struct pipein_conf *c;
+	char *hdr;              /* the --header lines */
+	size_t hdrlen;
+	char *buf;              /* the block being filled: header, then body */
+	size_t cap, len;        /* len counts the header too */
+	uint64_t seq;
+	bool eof;
+	int error;
+};
+
+/* Hand the job for block B on; false once the run stops. */
+static bool put_block(const struct pipein_conf *c, uint64_t *seq,
+		      struct block *b)
+{
+	struct job *j = job_new(++*seq, "", 0, 0);
+
+	j->block = b;
+	j->queued_ns = now_ns();
+	return c->put(j, c->arg);
+}
+
+/* Wait until the input is readable (true) or the run stops (false). */
+static bool readable(const struct pipein_conf *c)
+{
+	struct pollfd p[2] = {
+		{ .fd = c->fd, .events = POLLIN },
+		{ .fd = c->stop_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		if (p[1].revents)
+			return false;
+		if (p[0].revents)
+			return true;
+	}
+}
+
+/*
+ * Read until the body holds WANT bytes or the input ends; false: stop.
+ * Never past WANT: what is read past the cut is copied once more.
+ */
+static bool fill(struct stream *s, size_t want)
+{
+	while (!s->eof && s->len - s->hdrlen < want) {
+		size_t need = s->hdrlen + want;
+		ssize_t n;
+
+		if (s->cap < need) {
+			s->cap = need > s->cap * 2 ? need : s->cap * 2;
+			s->buf = xrealloc(s->buf, s->cap);
+		}
+		if (!readable(s->c))
+			return false;
+		n = read(s->c->fd, s->buf + s->len, need - s->len);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			warning_errno("cannot read input");
+			s->error = 1;
+			return false;
+		}
+		if (n == 0)
+			s->eof = true;
+		s->len += (size_t)n;
+	}
+	return true;
+}
+
+/* Take the --header lines off the front of the input; false: stop. */
+static bool take_header(struct stream *s)
+{
+	size_t want = WINDOW, p;
+
+	for (;;) {
+		if (!fill(s, want))
+			return false;
+		p = blockcut_nth(&lines, s->buf, s->len, 0, s->c->header, NULL);
+		if (p || s->eof)
+			break;
+		want = s->len * 2;
+	}
+	if (!p)
+		p = s->len;     /* the input is all header */
+	s->hdr = xmalloc(p);
+	memcpy(s->hdr, s->buf, p);
+	/* The buffer is now what every block is: the header, then body. */
+	s->hdrlen = p;
+	return true;
+}
+
+/* The body's first P bytes are a block: send it, start the next. */
+static bool send_block(struct stream *s, size_t p)
+{
+	size_t body = s->len - s->hdrlen, rest = body - p;
+	size_t cap = s->hdrlen + (s->c->block > rest ? s->c->block : rest);
+	struct block *b = xcalloc(1, sizeof *b);
+	char *next = xmalloc(cap);
+
+	if (s->hdrlen)
+		memcpy(next, s->hdr, s->hdrlen);
+	memcpy(next + s->hdrlen, s->buf + s->hdrlen + p, rest);
+	b->buf = s->buf;
+	b->len = s->hdrlen + p;
+	b->fd = -1;
+	s->buf = next;
+	s->cap = cap;
+	s->len = s->hdrlen + rest;
+	return put_block(s->c, &s->seq, b);
+}
+
+static void read_stream(struct stream *s)
+{
+	const struct pipein_conf *c = s->c;
+	size_t want = c->block;
+
+	s->cap = c->block;
+	s->buf = xmalloc(s->cap);
+	if (c->header && !take_header(s))
+		return;
+	for (;;) {
+		size_t body, p;
+
+		if (!fill(s, want))
+			return;
+		body = s->len - s->hdrlen;
+		if (body == 0)
+			return;
+		p = blockcut_block(&c->cut, s->buf + s->hdrlen, body, c->block,
+				   c->nrec, s->eof);
+		if (p == 0) {
+			/* A record longer than we have: read more. */
+			want = body + (body > WINDOW ? body : WINDOW);
+			continue;
+		}
+		want = c->block;
+		if (!send_block(s, p))
+			return;
+	}
+}
+
+static int stream(const struct pipein_conf *c)
+{
+	struct stream s = { .c = c };
+	struct stat st;
+
+#ifdef F_SETPIPE_SZ
+	/* A bigger pipe from the writer: fewer, larger reads (best effort). */
+	if (fstat(c->fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(c->fd, F_SETPIPE_SZ, 1 << 20);
+#endif
+	read_stream(&s);
+	free(s.buf);
+	free(s.hdr);
+	return s.error ? -1 : 0;
+}
+
+/* A file read around a cut: WIN holds its bytes [at, at + n). */
+struct file {
+	const struct pipein_conf *c;
+	char *win;
+	off_t size;
+	int error;
+};
+
+/* Read the file's bytes [AT, AT + N) into the window; bytes read. */
+static size_t window(struct file *f, off_t at, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(f->c->fd, f->win + got, n - got,
+				  at + (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && !f->error) {
+			warning_errno("cannot read input");
+			f->error = 1;
+		}
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/*
+ * Where the block that starts at OFF ends: the last cut in the WINDOW
+ * bytes before OFF + --block, else the first after it (a long record),
+ * else the end of the file.
+ */
+static off_t cut_near(struct file *f, off_t off)
+{
+	const struct blockcut *c = &f->c->cut;
+	off_t target = off + (off_t)f->c->block, lo, at;
+	size_t ahead = c->startlen, n, p;
+
+	if (target >= f->size)
+		return f->size;
+	lo = target - off > WINDOW ? target - WINDOW : off;
+	n = window(f, lo, (size_t)(target - lo) + ahead);
+	p = blockcut_last(c, f->win, n, 0, (size_t)(target - lo));
+	if (p)
+		return lo + (off_t)p;
+	/* Forward, in windows that overlap by what a boundary spans. */
+	at = target - (off_t)c->endlen > off ? target - (off_t)c->endlen : off;
+	for (;; at += (off_t)(n - c->endlen - ahead)) {
+		n = window(f, at, WINDOW);
+		if (n <= c->endlen + ahead)
+			return f->size;
+		p = blockcut_first(c, f->win, n, 0);
+		if (p && at + (off_t)p > off)
+			return at + (off_t)p;
+		if (at + (off_t)n >= f->size)
+			return f->size;
+	}
+}
+
+/* The --header lines at the file's start, into *HDR; their length. */
+static size_t file_header(struct file *f, char **hdr)
+{
+	struct strbuf sb;
+	size_t seen = 0;
+	off_t at = f->c->start;
+
+	strbuf_init(&sb, 0);
+	for (;;) {
+		size_t n = window(f, at, WINDOW), p, k;
+
+		if (n == 0)
+			break;
+		p = blockcut_nth(&lines, f->win, n, 0, f->c->header - seen, &k);
+		if (p) {
+			strbuf_add(&sb, f->win, p);
+			break;
+		}
+		strbuf_add(&sb, f->win, n);
+		seen += k;
+		at += (off_t)n;
+	}
+	if (!sb.len) {
+		strbuf_release(&sb);    /* its empty buffer is not malloc'd */
+		*hdr = NULL;
+		return 0;
+	}
+	*hdr = sb.buf;
+	return sb.len;
+}
+
+/* The jobs read the file's header until the run ends: pipein_free(). */
+static char *file_hdr;
+
+/* A regular file: byte ranges of it, each found by a look near its cut. */
+static int ranges(const struct pipein_conf *c)
+{
+	struct file f = { .c = c };
+	struct stat st;
+	uint64_t seq = 0;
+	char *hdr = NULL;
+	size_t hdrlen = 0;
+	off_t off = c->start;
+
+	if (fstat(c->fd, &st) < 0)
+		return stream(c);
+	f.size = st.st_size;
+	f.win = xmalloc(WINDOW + c->cut.startlen + c->cut.endlen + 1);
+	if (c->header)
+		off += (off_t)(hdrlen = file_header(&f, &hdr));
+	file_hdr = hdr;
+	while (off < f.size && !f.error) {
+		off_t end = cut_near(&f, off);
+		struct block *b = xcalloc(1, sizeof *b);
+
+		b->head = hdr;
+		b->headlen = hdrlen;
+		b->fd = c->fd;
+		b->off = off;
+		b->flen = (size_t)(end - off);
+		if (!put_block(c, &seq, b))
+			break;
+		off = end;
+	}
+	free(f.win);
+	return f.error ? -1 : 0;
+}
+
+void pipein_free(void)
+{
+	free(file_hdr);
+	file_hdr = NULL;
+}
+
+int pipein_run(const struct pipein_conf *c)
+{
+	return c->ranges ? ranges(c) : stream(c);
+}

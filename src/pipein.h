@@ -1,0 +1,45 @@
+/*
+ * pipein.h - the --pipe reader: the input cut into blocks at record
+ * boundaries (blockcut.h), each block one job (its stdin), handed to the
+ * same put() sink as the records of the other modes.
+ *
+ * From a stream (a pipe, a terminal, -N, --round-robin) the reader reads
+ * big pieces into a block's buffer and cuts at the last boundary before
+ * --block bytes; what follows the cut starts the next block. From a regular
+ * file (-a FILE) it reads only a little around each cut and hands out byte
+ * ranges of the file, which the jobs' feeds splice straight from the page
+ * cache: no single reader is in the way.
+ *
+ * Memory: one block being filled here; the put() sink blocks when the
+ * queue is full, which is the back-pressure on the input.
+ */
+#ifndef FANOUT_PIPEIN_H
+#define FANOUT_PIPEIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "batch.h"
+#include "blockcut.h"
+
+struct pipein_conf {
+	int fd;                 /* the input */
+	bool ranges;            /* a regular file: hand out byte ranges */
+	off_t start;            /* ranges: from this offset (stdin's own) */
+	size_t block;           /* --block: about this many bytes a block */
+	size_t nrec;            /* -N: records a block; 0: by size */
+	struct blockcut cut;
+	size_t header;          /* --header: lines repeated in every block */
+	int stop_fd;            /* readable once the reader must stop */
+	batch_put_fn *put;      /* takes each job, numbered from 1 */
+	void *arg;
+};
+
+/* Cut C's input into jobs; 0, or -1 after a read error (said on stderr). */
+int pipein_run(const struct pipein_conf *c);
+
+/* Free what the blocks of a finished run shared (the file's header). */
+void pipein_free(void);
+
+#endif
