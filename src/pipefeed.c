@@ -26,14 +26,6 @@
 #define PIPE_WANT (1 << 20)
 #define BOUNCE (64 * 1024)
 
-void block_free(struct block *b)
-{
-	if (!b)
-		return;
-	free(b->buf);
-	free(b);
-}
-
 int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd)
 {
 	int p[2];
