@@ -93,7 +93,11 @@ same() {
 	[ "$status" -eq 2 ] && [ "$output" = "fanout: --colsep: must not be empty" ]
 	run fanout --header 2 echo ::: a
 	[ "$status" -eq 2 ]
-	[ "$output" = "fanout: --header '2': only ':' (the first record) is supported" ]
+	# A number of lines is --pipe's (issue 13).
+	[ "$output" = "fanout: --header N needs --pipe (without it, only ':')" ]
+	run fanout --header x echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --header 'x': only ':' (the first record) is supported, or N lines with --pipe" ]
 }
 
 @test "--colsep: records too long for a command line fail alone" {
