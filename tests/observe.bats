@@ -191,12 +191,13 @@ in_tty() {
 	cat -v tty.out
 	grep -q 'running' tty.out
 	# The erase, then what the cancel says at the start of a clean line:
-	# how long it waits, and at the end the summary ...
-	grep -q "$(printf '\r\033\\[Kfanout: cancelling: waiting up to 2s for 2 jobs')" tty.out
-	grep -q "$(printf '\nfanout: cancelled: ')" tty.out
+	# how long it waits (unless the terminal's SIGINT, which the jobs get
+	# too, ended them first), and at the end the summary ...
+	grep -q "$(printf '\r\033\\[Kfanout: cancel')" tty.out
+	grep -qE "(^|$(printf '\r\033')\\[K)fanout: cancelled: " tty.out
 	# ... and no bar after them.
 	shown=$(cat tty.out)
-	[[ "${shown#*fanout: cancelling}" != *running,* ]]
+	[[ "${shown#*fanout: cancel}" != *running,* ]]
 	no_process 'sleep 59.37'
 }
 
