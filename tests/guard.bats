@@ -10,17 +10,6 @@ start_fanout() {
 	pid=$!
 }
 
-# wait_for_process PATTERN: poll until a process's command line matches.
-wait_for_process() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		pgrep -f -- "$1" >/dev/null && return 0
-		sleep 0.05
-	done
-	echo "no process matches $1" >&2
-	return 1
-}
-
 # guardian PID: the guardian of the fanout PID.
 guardian() {
 	pgrep -P "$1" -x fan-out-guard

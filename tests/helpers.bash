@@ -61,3 +61,15 @@ wait_for_lines() {
 	echo "timed out waiting for $2 lines in $1" >&2
 	return 1
 }
+
+# wait_for_process PATTERN: poll until a process's command line matches
+# (10 s at most).
+wait_for_process() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		pgrep -f -- "$1" >/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no process matches $1" >&2
+	return 1
+}

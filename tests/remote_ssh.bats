@@ -58,15 +58,6 @@ setup() {
 	SSH="ssh -F $FO_SSHD/ssh/ssh_config"
 }
 
-teardown() {
-	local p
-	for p in $(jobs -p); do
-		kill -KILL "$p" 2>/dev/null || true
-	done
-	cd /
-	rm -rf "$T"
-}
-
 # Nothing of fanout's connections is left: no master, no directory.
 no_connections() {
 	no_process "ControlPath=$T/fo-" || return 1
@@ -74,17 +65,6 @@ no_connections() {
 		echo "private directory left behind" >&2
 		return 1
 	fi
-}
-
-# wait_process PATTERN: poll until a process matches (10 s at most).
-wait_process() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		pgrep -f -- "$1" >/dev/null && return 0
-		sleep 0.05
-	done
-	echo "no process matches $1" >&2
-	return 1
 }
 
 @test "ssh: jobs spread over the hosts; the job log's Host is the sshlogin" {
@@ -183,7 +163,7 @@ wait_process() {
 @test "ssh: Ctrl-C ends the remote job; exit 130" {
 	env --default-signal=INT "$FANOUT" --ssh "$SSH" -S h1 sleep ::: 873.2 2>err 3>&- &
 	pid=$!
-	wait_process '^sleep 873.2'
+	wait_for_process '^sleep 873.2'
 	kill -INT "$pid"
 	st=0
 	wait "$pid" || st=$?
@@ -195,7 +175,7 @@ wait_process() {
 @test "ssh: SIGKILL of fanout ends the remote job too" {
 	"$FANOUT" --ssh "$SSH" -S h1 sleep ::: 873.3 2>err 3>&- &
 	pid=$!
-	wait_process '^sleep 873.3'
+	wait_for_process '^sleep 873.3'
 	kill -KILL "$pid"
 	wait "$pid" || true
 	no_process '^sleep 873.3'

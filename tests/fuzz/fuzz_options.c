@@ -15,6 +15,8 @@
 #include "cli.h"
 #include "util.h"
 
+#include "quiet.h"
+
 #define MAX_WORDS 64
 
 static jmp_buf back;
@@ -23,14 +25,6 @@ static _Noreturn void jump(int status)
 {
 	longjmp(back, status + 1);
 }
-
-static int discard(void *arg, int fd, const void *buf, size_t len)
-{
-	(void)arg, (void)fd, (void)buf, (void)len;
-	return 0;
-}
-
-static const struct std_writer quiet = { discard, NULL };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n);

@@ -17,6 +17,8 @@
 #include "input.h"
 #include "util.h"
 
+#include "quiet.h"
+
 static const char delims[] = { '\n', '\0', ',' };
 
 struct want {
@@ -30,14 +32,6 @@ struct want {
 };
 
 static int stop_fd[2];
-
-static int discard(void *arg, int fd, const void *buf, size_t len)
-{
-	(void)arg, (void)fd, (void)buf, (void)len;
-	return 0;
-}
-
-static const struct std_writer quiet = { discard, NULL };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n);
