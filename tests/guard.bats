@@ -17,8 +17,8 @@ guardian() {
 
 @test "SIGKILL to fanout: what left the job's group with setsid dies too" {
 	start_fanout sh -c 'setsid sleep 812.1 & sleep 812.2' ::: x
-	wait_for_process 'sleep 812.1'
-	wait_for_process 'sleep 812.2'
+	wait_for_process '^sleep 812.1'
+	wait_for_process '^sleep 812.2'
 	# The guardian looks at fanout's tree four times a second.
 	sleep 1.5
 	kill -KILL "$pid"
@@ -29,8 +29,8 @@ guardian() {
 
 @test "SIGKILL to fanout: orphans fanout had adopted die too" {
 	start_fanout sh -c '(setsid sleep 813.1 &); sleep 813.2' ::: x
-	wait_for_process 'sleep 813.1'
-	wait_for_process 'sleep 813.2'
+	wait_for_process '^sleep 813.1'
+	wait_for_process '^sleep 813.2'
 	sleep 1.5
 	kill -KILL "$pid"
 	wait "$pid" || true
@@ -42,7 +42,7 @@ guardian() {
 	# setsid: a group of its own, as a shell with job control gives it.
 	setsid "$FANOUT" sh -c 'sleep 814.1 & sleep 814.2' ::: x > out 2> err 3>&- &
 	pid=$!
-	wait_for_process 'sleep 814.1'
+	wait_for_process '^sleep 814.1'
 	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]
 	kill -KILL -- "-$pid"
 	wait "$pid" || true
@@ -52,7 +52,7 @@ guardian() {
 
 @test "the guardian has a name of its own: pgrep -x fanout, pkill fanout miss it" {
 	start_fanout sh -c 'sleep 815.1' ::: x
-	wait_for_process 'sleep 815.1'
+	wait_for_process '^sleep 815.1'
 	g=$(guardian "$pid")
 	[ -n "$g" ]
 	[ "$(cat /proc/$g/comm)" = fan-out-guard ]

@@ -128,7 +128,9 @@ through() {
 	env --default-signal=INT "$FANOUT" --pipe --block 10 -j2 sh -c 'cat >/dev/null; sleep 872' < in 2>err &
 	local pid=$! st=0 i
 	for ((i = 0; i < 200; i++)); do
-		pgrep -f "sleep 872" >/dev/null && break
+		# ^: fanout's own command line holds "sleep 872" too, and a
+		# SIGINT before it set up its signal thread would kill it outright.
+		pgrep -f "^sleep 872" >/dev/null && break
 		sleep 0.05
 	done
 	kill -INT "$pid"
