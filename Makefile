@@ -129,6 +129,7 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz_%)
 		if env $$(case $$t in options) echo "$(FUZZ_ENV_options)";; esac) \
 			./$(FUZZ_O)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=4096 -timeout=10 -rss_limit_mb=1024 \
+			-artifact_prefix=$(FUZZ_O)/ \
 			$(FUZZ_O)/corpus-$$t >$(FUZZ_O)/fuzz_$$t.log 2>&1; then \
 			echo "ok - fuzz $$t ($(FUZZ_SECONDS)s, $$(grep -o 'Done [0-9]* runs' $(FUZZ_O)/fuzz_$$t.log))"; \
 		else \
