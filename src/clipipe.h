@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "cli.h"
+#include "opts.h"
 
 /*
  * --recend/--recstart STR as GNU parallel reads it: \n, \t, \r, \0 and \\

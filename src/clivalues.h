@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "opts.h"
 
 /* A whole number in [MIN, MAX]. */
 long long num_arg(const char *name, const char *v, long long min,

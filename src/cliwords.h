@@ -7,7 +7,7 @@
 #ifndef FANOUT_CLIWORDS_H
 #define FANOUT_CLIWORDS_H
 
-#include "cli.h"
+#include "opts.h"
 
 /* Add the input source FILE (-a FILE, ":::: FILE") to O. */
 void cliwords_add_file(struct opts *o, const char *file, bool linked);

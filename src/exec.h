@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "attempt.h"
+#include "outcome.h"
 #include "pipefeed.h"
 #include "spawn.h"
 

@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 
 #include "adaptive.h"
-#include "attempt.h"
+#include "outcome.h"
 #include "util.h"
 
 static struct {

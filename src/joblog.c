@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attempt.h"
+#include "outcome.h"
 #include "logfile.h"
 #include "resume.h"
 #include "util.h"

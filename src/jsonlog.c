@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attempt.h"
+#include "outcome.h"
 #include "jobfail.h"
 #include "logfile.h"
 #include "strbuf.h"

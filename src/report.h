@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "attempt.h"
+#include "outcome.h"
 
 struct gate;
 struct joblog;

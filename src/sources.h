@@ -30,7 +30,7 @@
 #include <stdbool.h>
 
 #include "batch.h"
-#include "cli.h"
+#include "opts.h"
 #include "columns.h"
 #include "placeholder.h"
 
