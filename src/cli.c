@@ -256,6 +256,25 @@ static void help(void)
 	      "See fanout(1) for more.\n", stdout);
 }
 
+static const char *nonempty(const char *name, const char *v)
+{
+	if (!*v)
+		die(EXIT_USAGE, "%s: must not be empty", name);
+	return v;
+}
+
+/* --header: GNU parallel's ':' is its '.*\n', the first record. */
+static void header_arg(struct opts *o, const char *name, const char *v)
+{
+	if (strcmp(v, ":") == 0 || strcmp(v, ".*\\n") == 0)
+		o->header = v;
+	else if (*v >= '0' && *v <= '9')
+		o->pipe_header = (size_t)num_arg(name, v, 0, 1000000);
+	else
+		die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
+		    "supported, or N lines with --pipe", name, v);
+}
+
 static void apply(struct opts *o, const struct optdef *d, const char *name,
 		  const char *v)
 {
@@ -271,32 +290,15 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_BREAKER_COOLDOWN: o->breaker_cooldown_ns = dur_arg(name, v, 0); break;
 	case O_BUFFER_SIZE: o->buffer_size = size_arg(name, v); break;
 	case O_BURST: o->burst = num_arg(name, v, 1, 1000000000); break;
-	case O_COLSEP:
-		if (!*v)
-			die(EXIT_USAGE, "%s: must not be empty", name);
-		o->colsep = v;
-		break;
+	case O_COLSEP: o->colsep = nonempty(name, v); break;
 	case O_DELAY: delay_arg(o, name, v); break;
 	case O_DELIM: o->delim = delim_arg(name, v); break;
 	case O_DRY_RUN: o->dry_run = true; break;
 	case O_GROUP: break;            /* the default; conflicts checked later */
 	case O_HALT: halt_arg(o, name, v); break;
-	case O_HEADER:
-		/* GNU parallel's ':' is its '.*\n': the first record */
-		if (strcmp(v, ":") == 0 || strcmp(v, ".*\\n") == 0)
-			o->header = v;
-		else if (*v >= '0' && *v <= '9')
-			o->pipe_header = (size_t)num_arg(name, v, 0, 1000000);
-		else
-			die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
-			    "supported, or N lines with --pipe", name, v);
-		break;
+	case O_HEADER: header_arg(o, name, v); break;
 	case O_HELP: help(); fanout_exit(EXIT_OK);
-	case O_REPL:
-		if (!*v)
-			die(EXIT_USAGE, "%s: must not be empty", name);
-		o->repl = v;
-		break;
+	case O_REPL: o->repl = nonempty(name, v); break;
 	case O_JOBS: jobs_arg(o, name, v); o->jobs_given = true; break;
 	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
 	case O_RLIMIT: rlimit_arg(o, name, v); break;
