@@ -12,7 +12,7 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --block
 	--json-log --keep-order --kill-after --lb --line-buffer --link --load
 	--max-args --max-replace-args --max-procs --memfree --nice --no-run-if-empty
 	--null --overload-exit
-	--pipe --progress --quiet-failures --rate --recend --recstart --resume
+	--pipe --progress --quiet-failures --rate --recend --recstart --results --resume
 	--resume-failed --retries --retry-delay --rlimit --shard --shell --slf --ssh
 	--spreadstdin --ssh-give-up --sshlogin --sshloginfile --stats --tag --tagstring --timeout
 	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
@@ -27,7 +27,7 @@ _fanout_takes_value()
 	--breaker-cooldown | --overload-exit | \
 	--buffer-size | --burst | --colsep | --delay | --delimiter | --halt | \
 	--halt-on-error | --header | --jobs | --joblog | --json-log | --kill-after | \
-	--max-args | --max-procs | --max-replace-args | --nice | --rate | --recend | --recstart | --retries | \
+	--max-args | --max-procs | --max-replace-args | --nice | --rate | --recend | --recstart | --results | --retries | \
 	--retry-delay | --shard | --tagstring | --timeout | --tmpdir | --load | --memfree | --rlimit | \
 	--env | --slf | --ssh | --ssh-give-up | --sshlogin | --sshloginfile | \
 	--wd | --workdir | -a | -C | -n | -N | -d | -I | -j | -L | -P | -S)
@@ -52,7 +52,7 @@ _fanout_files()
 _fanout_value()
 {
 	case $1 in
-	-a | --arg-file | --joblog | --json-log)
+	-a | --arg-file | --joblog | --json-log | --results)
 		_fanout_files "$2"
 		;;
 	--header)

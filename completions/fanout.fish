@@ -20,7 +20,7 @@ function __fanout_command_words
                 --halt-on-error --header \
                 --jobs --joblog --json-log --kill-after --max-args --max-procs \
                 --max-replace-args --nice \
-                --rate --recend --recstart --retries --retry-delay --shard --tagstring --timeout --tmpdir --env --slf \
+                --rate --recend --recstart --results --retries --retry-delay --shard --tagstring --timeout --tmpdir --env --slf \
                 --ssh --ssh-give-up --sshlogin --sshloginfile --wd --workdir \
                 --load --memfree --rlimit
                 set -e words[1]
@@ -113,6 +113,7 @@ complete -c fanout -n __fanout_in_options -l bar -d 'Show a progress line (same 
 complete -c fanout -n __fanout_in_options -l eta -d 'Show a progress line (same as --progress)'
 complete -c fanout -n __fanout_in_options -l quiet-failures -d 'Do not name each failed job on stderr'
 complete -c fanout -n __fanout_in_options -l rate -x -d 'At most N starts per UNIT: 10/s, 600/m, 5/100ms'
+complete -c fanout -n __fanout_in_options -l results -x -a '(__fish_complete_directories)' -d 'Also keep each job'\''s output in DIR/SEQ/stdout and stderr'
 complete -c fanout -n __fanout_in_options -l resume -d 'With --joblog, skip jobs the log has as done'
 complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, but run failed jobs again'
 complete -c fanout -n __fanout_in_options -l retries -x -d 'Run a failed job up to N more times'

@@ -28,6 +28,7 @@
 #include "loadgate.h"
 #include "remote.h"
 #include "report.h"
+#include "results.h"
 #include "runstate.h"
 #include "scheduler.h"
 #include "spawn.h"
@@ -53,6 +54,7 @@ struct attempt_worker {
 	struct strbuf tag;              /* --tag with --batch: records joined */
 	struct remote_worker *rw;       /* with -S: its host; else NULL */
 	char blocktag[24];              /* --pipe --tag: the block number */
+	struct results_job res;         /* --results: this attempt's files */
 };
 
 /* A program that is the same for every job is reported missing once. */
@@ -276,6 +278,8 @@ static void to_fanin(void *arg, int which, const char *buf, size_t n)
 {
 	struct attempt_worker *w = arg;
 
+	if (w->c->results)
+		results_write(&w->res, which, buf, n);
 	fanin_data(w->c->fanin, w->jo, which, buf, n);
 }
 
@@ -545,8 +549,12 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		if (c->verbose)
 			show_command(cmdline);
 		w->jo = begin_output(w, j, j->attempt < c->retries || remote);
+		if (c->results)
+			results_open(&w->res, c->results, j->seq);
 		tally_running(1);
 		run_child(w, path, run_argv, &a);
+		if (c->results)
+			results_close(&w->res);
 		inflight_release(&a);
 		tally_running(-1);
 		if (remote && host_failed(w, &a)) {

@@ -36,6 +36,7 @@ struct attempt_conf {
 	bool dry_run, verbose, tag;
 	bool quiet_failures;            /* do not name each failed job */
 	const char *tagstring;          /* --tagstring, or NULL */
+	const char *results;            /* --results DIR, or NULL */
 	const char *repl;               /* what {} is called (-I) */
 	const struct ph_names *names;   /* --header's column names */
 	bool breaker;                   /* the gate has a breaker: log its state */

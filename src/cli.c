@@ -35,7 +35,7 @@ enum opt_id {
 	O_DRY_RUN, O_ENV, O_FILTER_HOSTS, O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
-	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESUME,
+	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESULTS, O_RESUME,
 	O_RLIMIT, O_MEMFREE, O_LOAD,
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
 	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TAGSTRING, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
@@ -121,6 +121,8 @@ static const struct optdef optdefs[] = {
 	{ "rate", 0, O_RATE, "N/UNIT", "at most N starts per UNIT: 10/s, 600/m, 5/100ms" },
 	{ "recend", 0, O_RECEND, "STR", "--pipe: records end with STR (default \\n)" },
 	{ "recstart", 0, O_RECSTART, "STR", "--pipe: records start with STR" },
+	{ "results", 0, O_RESULTS, "DIR", "also keep each job's output in DIR/SEQ/stdout\n"
+					 "and DIR/SEQ/stderr" },
 	{ "resume", 0, O_RESUME, NULL, "with --joblog, skip jobs the log has as done" },
 	{ "resume-failed", 0, O_RESUME_FAILED, NULL, "like --resume, but run failed jobs again" },
 	{ "retries", 0, O_RETRIES, "N", "run a failed job up to N more times" },
@@ -340,6 +342,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_RECSTART:
 		o->recstart = clipipe_string(name, v, &o->recstartlen);
 		break;
+	case O_RESULTS: o->results = nonempty(name, v); break;
 	case O_RESUME: o->resume = true; break;
 	case O_RESUME_FAILED: o->resume_failed = true; break;
 	case O_RETRIES: o->retries = (int)num_arg(name, v, 0, 1000000); break;
@@ -415,6 +418,8 @@ static const struct {
 } conflicts[] = {
 	{ O_TAG, O_UNGROUP, "--tag cannot be used with --ungroup" },
 	{ O_TAGSTRING, O_UNGROUP, "--tagstring cannot be used with --ungroup" },
+	{ O_RESULTS, O_UNGROUP, "--results cannot be used with --ungroup "
+				"(its output does not pass through fanout)" },
 	{ O_KEEP_ORDER, O_UNGROUP, "--keep-order cannot be used with --ungroup" },
 	{ O_LINE_BUFFER, O_UNGROUP, "--line-buffer cannot be used with --ungroup" },
 	{ O_GROUP, O_UNGROUP, "--group cannot be used with --ungroup" },

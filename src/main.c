@@ -37,6 +37,7 @@
 #include "progress.h"
 #include "remote.h"
 #include "report.h"
+#include "results.h"
 #include "runstate.h"
 #include "scheduler.h"
 #include "signals.h"
@@ -258,6 +259,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
 		.quiet_failures = o->quiet_failures,
 		.tagstring = o->tagstring, .repl = o->repl,
+		.results = o->results,
 		.names = &r->src.names,
 		.breaker = o->breaker > 0,
 		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,
@@ -292,7 +294,8 @@ static int exit_status(struct runner *r, int input_error)
 	case FANIN_OK:
 		break;
 	}
-	if (input_error || joblog_failed() || jsonlog_failed())
+	if (input_error || joblog_failed() || jsonlog_failed() ||
+	    results_failed())
 		return EXIT_FATAL;
 	if (sig)
 		return 128 + sig;

@@ -78,6 +78,7 @@ struct opts {
 	enum out_mode out;
 	bool tag;
 	const char *tagstring;          /* --tagstring STR (implies tag) */
+	const char *results;            /* --results DIR */
 	size_t buffer_size;             /* in-memory output budget, bytes */
 
 	const char **sshlogins;         /* -S values, as given */

@@ -256,3 +256,30 @@ fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
 	[ "$status" -eq 2 ]
 	[ "$output" = "fanout: --tagstring cannot be used with --ungroup" ]
 }
+
+@test "--results DIR: each job's stdout and stderr also in DIR/SEQ/, the output as usual" {
+	run fanout -k --results out sh -c 'echo "o $1"; echo "e $1" >&2; [ $1 != b ]' sh ::: a b
+	[ "$status" -eq 1 ]
+	[ "$(grep -v '^fanout: job' <<<"$output")" = $'o a\ne a\no b\ne b' ]
+	[ "$(cat out/1/stdout)" = "o a" ]
+	[ "$(cat out/1/stderr)" = "e a" ]
+	[ "$(cat out/2/stdout)" = "o b" ]
+	[ "$(cat out/2/stderr)" = "e b" ]
+	[ "$(ls out | tr '\n' ,)" = "1,2," ]
+	# A retried job's files hold its last attempt only.
+	run fanout --results out2 --retries 1 --retry-delay 10ms sh -c \
+		'if [ -e seen ]; then echo second; else touch seen; echo first; exit 1; fi' ::: x
+	[ "$status" -eq 0 ]
+	[ "$(cat out2/1/stdout)" = second ]
+	run fanout --results out -u echo ::: a
+	[ "$status" -eq 2 ]
+	[ "$output" = "fanout: --results cannot be used with --ungroup (its output does not pass through fanout)" ]
+}
+
+@test "--results: a directory that cannot be made is said once, exit 3" {
+	touch file
+	run fanout --results file/sub echo ::: a b
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(grep -c "^fanout: cannot make directory 'file/sub' (--results): Not a directory" <<<"$output")" = 1 ]
+}
