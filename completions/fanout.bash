@@ -7,7 +7,7 @@
 _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --block
 	--block-size --breaker
 	--breaker-cooldown --buffer-size --burst --colsep --controlmaster --delay
-	--delimiter --dry-run --dryrun --env --eta --filter-hosts --group --halt --halt-on-error --header --help
+	--delimiter --dry-run --dryrun --env --eta --files --filter-hosts --group --halt --halt-on-error --header --help
 	--jobs --joblog
 	--json-log --keep-order --kill-after --lb --line-buffer --link --load
 	--max-args --max-replace-args --max-procs --memfree --nice --no-run-if-empty

@@ -133,6 +133,7 @@ complete -c fanout -n __fanout_in_options -s X -d 'As many records a command as 
 complete -c fanout -n __fanout_in_options -s V -l version -d 'Show the version and exit'
 complete -c fanout -n __fanout_in_options -s M -l controlmaster -d 'Accepted: ssh connections are always shared'
 complete -c fanout -n __fanout_in_options -l env -x -d 'Copy variable NAME to remote jobs (repeatable)'
+complete -c fanout -n __fanout_in_options -l files -d 'Print the name of a file in TMPDIR holding each job'\''s stdout'
 complete -c fanout -n __fanout_in_options -l filter-hosts -d 'Accepted: hosts are always checked'
 complete -c fanout -n __fanout_in_options -l ssh -x -d 'Ssh command for remote jobs (default: ssh)'
 complete -c fanout -n __fanout_in_options -l ssh-give-up -x -d 'End the run when every host is down for DUR (5m)'

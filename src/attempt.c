@@ -97,6 +97,7 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 	w->scratch = xmalloc(READ_CHUNK);
 	exec_init(&w->x, c->exec, slot, w->scratch, READ_CHUNK);
 	w->rw = remote_worker_new(c->remote, slot);
+	w->res.fd[0] = w->res.fd[1] = -1;       /* none open */
 	/* environ with FANOUT_SEQ and FANOUT_SLOT in the two front slots. */
 	w->envp = xmalloc((c->nenv + 1) * sizeof *w->envp);
 	memcpy(w->envp, c->envbase, (c->nenv + 1) * sizeof *w->envp);
@@ -278,9 +279,27 @@ static void to_fanin(void *arg, int which, const char *buf, size_t n)
 {
 	struct attempt_worker *w = arg;
 
-	if (w->c->results)
-		results_write(&w->res, which, buf, n);
+	if (results_on(&w->c->results) &&
+	    !results_write(&w->res, which, buf, n))
+		return;
 	fanin_data(w->c->fanin, w->jo, which, buf, n);
+}
+
+/*
+ * The attempt's --results and --files files are complete. KEEP: it is the
+ * job's last that ran, and with --files its one line of output is the
+ * name of its stdout file.
+ */
+static void results_end(struct attempt_worker *w, bool keep)
+{
+	char *path;
+
+	if (!results_on(&w->c->results) ||
+	    !(path = results_close(&w->res, keep)))
+		return;
+	fanin_data(w->c->fanin, w->jo, 0, path, strlen(path));
+	fanin_data(w->c->fanin, w->jo, 0, "\n", 1);
+	free(path);
 }
 
 /*
@@ -549,16 +568,15 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		if (c->verbose)
 			show_command(cmdline);
 		w->jo = begin_output(w, j, j->attempt < c->retries || remote);
-		if (c->results)
-			results_open(&w->res, c->results, j->seq);
+		if (results_on(&c->results))
+			results_open(&w->res, &c->results, j->seq);
 		tally_running(1);
 		run_child(w, path, run_argv, &a);
-		if (c->results)
-			results_close(&w->res);
 		inflight_release(&a);
 		tally_running(-1);
 		if (remote && host_failed(w, &a)) {
 			tally_undo(TALLY_STARTED);
+			results_end(w, false);
 			fanin_discard(c->fanin, w->jo);
 			if (probe)
 				gate_result(c->gate, false, true);
@@ -572,6 +590,7 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 	}
 	free(own);
 	count(w, &a);
+	results_end(w, !a.will_retry && !a.not_started);
 	if (a.will_retry) {
 		fanin_discard(c->fanin, w->jo);
 	} else {

@@ -12,6 +12,7 @@
 #define FANOUT_ATTEMPT_H
 
 #include "outcome.h"
+#include "results.h"
 
 struct exec_conf;
 struct ph_names;
@@ -36,7 +37,7 @@ struct attempt_conf {
 	bool dry_run, verbose, tag;
 	bool quiet_failures;            /* do not name each failed job */
 	const char *tagstring;          /* --tagstring, or NULL */
-	const char *results;            /* --results DIR, or NULL */
+	struct results_conf results;    /* --results DIR, --files */
 	const char *repl;               /* what {} is called (-I) */
 	const struct ph_names *names;   /* --header's column names */
 	bool breaker;                   /* the gate has a breaker: log its state */

@@ -32,7 +32,7 @@
 enum opt_id {
 	O_ADAPTIVE = 1, O_BATCH, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN,
 	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_CONTROLMASTER, O_DELAY, O_DELIM,
-	O_DRY_RUN, O_ENV, O_FILTER_HOSTS, O_GROUP, O_HALT, O_HEADER, O_HELP,
+	O_DRY_RUN, O_ENV, O_FILES, O_FILTER_HOSTS, O_GROUP, O_HALT, O_HEADER, O_HELP,
 	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
 	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
 	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESULTS, O_RESUME,
@@ -84,6 +84,8 @@ static const struct optdef optdefs[] = {
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
 	{ "env", 0, O_ENV, "NAME", "copy variable NAME to remote jobs (repeatable)" },
+	{ "files", 0, O_FILES, NULL, "print the name of a file in TMPDIR holding\n"
+				    "each job's stdout, not the stdout" },
 	{ "filter-hosts", 0, O_FILTER_HOSTS, NULL, "accepted: hosts are always checked" },
 	{ "group", 0, O_GROUP, NULL, "each job's output in one piece (the default)" },
 	{ "halt", 0, O_HALT, "WHEN,WHY=N", "stop soon, or now (kill), after N (or N%)\n"
@@ -296,6 +298,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_DELAY: delay_arg(o, name, v); break;
 	case O_DELIM: o->delim = delim_arg(name, v); break;
 	case O_DRY_RUN: o->dry_run = true; break;
+	case O_FILES: o->files = true; break;
 	case O_GROUP: break;            /* the default; conflicts checked later */
 	case O_HALT: halt_arg(o, name, v); break;
 	case O_HEADER: header_arg(o, name, v); break;
@@ -418,6 +421,8 @@ static const struct {
 } conflicts[] = {
 	{ O_TAG, O_UNGROUP, "--tag cannot be used with --ungroup" },
 	{ O_TAGSTRING, O_UNGROUP, "--tagstring cannot be used with --ungroup" },
+	{ O_FILES, O_UNGROUP, "--files cannot be used with --ungroup "
+			      "(its output does not pass through fanout)" },
 	{ O_RESULTS, O_UNGROUP, "--results cannot be used with --ungroup "
 				"(its output does not pass through fanout)" },
 	{ O_KEEP_ORDER, O_UNGROUP, "--keep-order cannot be used with --ungroup" },

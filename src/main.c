@@ -259,7 +259,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
 		.quiet_failures = o->quiet_failures,
 		.tagstring = o->tagstring, .repl = o->repl,
-		.results = o->results,
+		.results = { o->results, o->files },
 		.names = &r->src.names,
 		.breaker = o->breaker > 0,
 		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,

@@ -79,6 +79,7 @@ struct opts {
 	bool tag;
 	const char *tagstring;          /* --tagstring STR (implies tag) */
 	const char *results;            /* --results DIR */
+	bool files;                     /* --files: print file names */
 	size_t buffer_size;             /* in-memory output budget, bytes */
 
 	const char **sshlogins;         /* -S values, as given */
