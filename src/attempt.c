@@ -26,6 +26,7 @@
 #include "inflight.h"
 #include "jobfail.h"
 #include "loadgate.h"
+#include "memwatch.h"
 #include "remote.h"
 #include "report.h"
 #include "results.h"
@@ -55,6 +56,8 @@ struct attempt_worker {
 	struct remote_worker *rw;       /* with -S: its host; else NULL */
 	char blocktag[24];              /* --pipe --tag: the block number */
 	struct results_job res;         /* --results: this attempt's files */
+	bool stopped;                   /* --memfree stopped its job */
+	int64_t stopped_mem;            /* the memory available then */
 };
 
 /* A program that is the same for every job is reported missing once. */
@@ -372,6 +375,7 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 		break;
 	}
 	tally_add(TALLY_STARTED);
+	memwatch_begin(w->slot, a->pid, a->start_ns);
 	/* A cancel that came between our check and the registration. */
 	if (runstate_get() >= RS_CANCELLING) {
 		int sig = runstate_stop_signal();
@@ -381,6 +385,8 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 	/* The signal thread has signalled the group; we enforce the grace. */
 	while (exec_wait(&w->x) == EXEC_CANCEL)
 		exec_cancel(&w->x, runstate_get() >= RS_KILLING);
+	/* Before the reap: its pid is not to be signalled after (memwatch.h). */
+	w->stopped = memwatch_end(w->slot, &w->stopped_mem);
 	exec_reap(&w->x);
 	throttle_leave();
 	if (runstate_get() >= RS_CANCELLING && (a->exit_code != 0 || a->signal))
@@ -494,14 +500,15 @@ static bool run_over(void *sched)
 }
 
 /*
- * J cannot run on W's host, down: it goes back to the queue for another
- * host, as it was (no --retries used), and W waits for its host.
+ * J cannot run on W's host, down, or --memfree stopped it: it goes back to
+ * the queue, as it was (no --retries used), and W waits for its host.
  */
 static void give_back(struct attempt_worker *w, struct job *j)
 {
 	j->not_before_ns = now_ns();
 	sched_retry(w->c->sched, j);
-	remote_wait(w->rw, run_over, w->c->sched);
+	if (w->rw)
+		remote_wait(w->rw, run_over, w->c->sched);
 }
 
 /*
@@ -521,6 +528,23 @@ static bool host_failed(struct attempt_worker *w, const struct attempt *a)
 	return a->exit_code == 255 && !a->timed_out && !a->cancelled &&
 	       !a->not_started && runstate_get() == RS_RUNNING &&
 	       remote_failed(w->rw);
+}
+
+/*
+ * Did --memfree stop attempt A, to run it again (memwatch.h)? One that
+ * succeeded all the same is done; one stopped as the run stopped starting
+ * jobs will not run again: it is cancelled, not failed.
+ */
+static bool mem_stopped(struct attempt_worker *w, struct attempt *a)
+{
+	if (!w->stopped || attempt_ok(a))
+		return false;
+	if (runstate_get() != RS_RUNNING) {
+		a->cancelled = true;
+		return false;
+	}
+	memwatch_say(a->job->seq, w->stopped_mem);
+	return true;
 }
 
 void attempt_run(struct attempt_worker *w, struct job *j)
@@ -567,14 +591,15 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		}
 		if (c->verbose)
 			show_command(cmdline);
-		w->jo = begin_output(w, j, j->attempt < c->retries || remote);
+		w->jo = begin_output(w, j, j->attempt < c->retries || remote ||
+					    memwatch_on());
 		if (results_on(&c->results))
 			results_open(&w->res, &c->results, j->seq);
 		tally_running(1);
 		run_child(w, path, run_argv, &a);
 		inflight_release(&a);
 		tally_running(-1);
-		if (remote && host_failed(w, &a)) {
+		if ((remote && host_failed(w, &a)) || mem_stopped(w, &a)) {
 			tally_undo(TALLY_STARTED);
 			results_end(w, false);
 			fanin_discard(c->fanin, w->jo);

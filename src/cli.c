@@ -110,7 +110,7 @@ static const struct optdef optdefs[] = {
 	{ NULL, 'm', O_MULTI, NULL, "as many records a command as fit; {} is\n"
 				    "all of them: pre-{}-post is pre-a b c-post" },
 	{ NULL, 'N', O_PER_JOB, "N", "N records a command, named {1} .. {N}" },
-	{ "memfree", 0, O_MEMFREE, "SIZE", "start no job while less memory is available" },
+	{ "memfree", 0, O_MEMFREE, "SIZE", "start no job while less memory is available;\nbelow half, stop the youngest and run it later" },
 	{ "nice", 0, O_NICE, "N", "run the jobs at niceness N (19: lowest priority)" },
 	{ "no-run-if-empty", 'r', O_NO_RUN_IF_EMPTY, NULL, "accepted: empty input never runs a job" },
 	{ "null", '0', O_NULL, NULL, "records end with NUL, not newline" },

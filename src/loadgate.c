@@ -36,6 +36,23 @@ const char *loadgate_why(const struct loadgate_conf *c, int64_t mem,
 	return NULL;
 }
 
+int loadgate_victim(uint64_t memfree, int64_t mem, const uint64_t *started,
+		    int n, bool stopping)
+{
+	int young = -1, running = 0;
+
+	if (!memfree || mem < 0 || stopping || (uint64_t)mem * 2 >= memfree)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (!started[i])
+			continue;
+		running++;
+		if (young < 0 || started[i] > started[young])
+			young = i;
+	}
+	return running >= 2 ? young : -1;
+}
+
 int64_t loadgate_meminfo(const char *text)
 {
 	const char *p = strstr(text, "MemAvailable:");
@@ -74,6 +91,14 @@ static bool slurp(const char *file, char *buf, size_t n)
 		return false;
 	buf[k] = '\0';
 	return true;
+}
+
+int64_t loadgate_memavail(void)
+{
+	char buf[4096];
+
+	return slurp("/proc/meminfo", buf, sizeof buf) ? loadgate_meminfo(buf)
+						       : -1;
 }
 
 /* Why no job may start now, from fresh readings; NULL if one may. */

@@ -28,6 +28,7 @@
 #include "guard.h"
 #include "inflight.h"
 #include "loadgate.h"
+#include "memwatch.h"
 #include "input.h"
 #include "joblog.h"
 #include "jsonlog.h"
@@ -394,6 +395,7 @@ int main(int argc, char **argv)
 	inflight_init(o.adaptive, o.overload_exit);
 	loadgate_init(&(struct loadgate_conf){ o.memfree, o.load },
 		      runstate_stop_fd());
+	memwatch_start(o.memfree, maxworkers, o.kill_after_ns);
 	throttle_on_lower(pool_limit);
 	/*
 	 * The workers last: under ulimit -u they take what threads are
@@ -404,6 +406,7 @@ int main(int argc, char **argv)
 	pool_start(&r->attempt, &r->sched, o.jobs, maxworkers);
 
 	pool_join();
+	memwatch_stop();
 	/* Every job has ended: a reader that goes now is seen at a write. */
 	fanin_unwatch(&r->fanin);
 	input_error = input_join();

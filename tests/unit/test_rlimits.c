@@ -76,9 +76,45 @@ static void test_gate(void)
 	ok(loadgate_why(&c, 1, 1.0) == NULL, "no --memfree: memory ignored");
 }
 
+/* --memfree's stop: which running job, if any (loadgate_victim). */
+static void test_victim(void)
+{
+	const uint64_t G = 1ULL << 30;
+	/* Slots 0..4: idle, 3rd start, 7th (the youngest), idle, 5th. */
+	uint64_t started[5] = { 0, 3, 7, 0, 5 };
+	uint64_t one[3] = { 0, 9, 0 };
+
+	is_int(loadgate_victim(4 * G, G, started, 5, false), 2,
+	       "below half: the youngest, the one started last");
+	is_int(loadgate_victim(4 * G, 2 * G - 1, started, 5, false), 2,
+	       "just below half: stop");
+	is_int(loadgate_victim(4 * G, 2 * G, started, 5, false), -1,
+	       "at half: none");
+	is_int(loadgate_victim(4 * G, 3 * G, started, 5, false), -1,
+	       "below SIZE but above half: the gate holds starts, none stops");
+	is_int(loadgate_victim(3, 1, started, 5, false), 2,
+	       "half of an odd SIZE is not rounded down");
+	is_int(loadgate_victim(4 * G, G, started, 5, true), -1,
+	       "one at a time: none while a stopped job is still ending");
+	is_int(loadgate_victim(4 * G, 0, one, 3, false), -1,
+	       "a lone job is never stopped, however low");
+	started[2] = 0;
+	is_int(loadgate_victim(4 * G, G, started, 5, false), 4,
+	       "the youngest ended: the next youngest");
+	started[4] = 0;
+	is_int(loadgate_victim(4 * G, G, started, 5, false), -1,
+	       "down to one job: none");
+	is_int(loadgate_victim(4 * G, -1, started, 5, false), -1,
+	       "memory unknown: none");
+	is_int(loadgate_victim(0, 0, started, 5, false), -1,
+	       "no --memfree: none");
+	is_int(loadgate_victim(4 * G, G, started, 0, false), -1, "no slots");
+}
+
 int main(void)
 {
 	test_parse();
 	test_gate();
+	test_victim();
 	return tap_done();
 }
