@@ -4,6 +4,8 @@
 #   bench/output.sh                  quick: 9 rounds + 3 slow-head rounds (~1.5 min)
 #   ROUNDS=11 ROUNDS_SLOW=7 bench/output.sh
 #   VERIFY=0 bench/output.sh         skip the untimed byte-for-byte checks
+#   PARTS=b bench/output.sh          only part B (default: a b)
+#   OLD=path/to/fanout bench/output.sh   part B also times that binary
 #
 # A. 200 jobs each writing 1 MiB (bench/blob.c), 2 in flight:
 #    fanout -k vs parallel -k vs xargs -P2 -n1 (the floor: xargs passes the
@@ -24,6 +26,8 @@
 ROUNDS=${ROUNDS:-9}
 ROUNDS_SLOW=${ROUNDS_SLOW:-3}
 VERIFY=${VERIFY:-1}
+PARTS=${PARTS:-a b}
+OLD=${OLD:-}
 MIB=1048576
 build; blob
 B="$OUT/blob"
@@ -38,6 +42,7 @@ a_fanout()   { recs_a | rss "$FANOUT" -j2 "$B" $MIB | wc -c >"$OUT/count"; }
 a_parallel_k() { recs_a | rss parallel --will-cite -k -j2 "$B" $MIB | wc -c >"$OUT/count"; }
 b_xargs()    { recs_b | rss xargs -P2 -n1 "$B" $((50 * MIB)) | wc -c >"$OUT/count"; }
 b_fanout_k() { recs_b | rss "$FANOUT" -k -j2 "$B" $((50 * MIB)) | wc -c >"$OUT/count"; }
+b_old_k()    { recs_b | rss "$OLD" -k -j2 "$B" $((50 * MIB)) | wc -c >"$OUT/count"; }
 b_fanout_k16() { recs_b | rss "$FANOUT" -k -j2 --buffer-size 16M "$B" $((50 * MIB)) | wc -c >"$OUT/count"; }
 b_sleep2_cat() { sleep 2; rss cat "$OUT/slowhead.expect" | wc -c >"$OUT/count"; }
 b_parallel_k() { recs_b | rss parallel --will-cite -k -j2 "$B" $((50 * MIB)) | wc -c >"$OUT/count"; }
@@ -85,20 +90,24 @@ grouped() {
 
 {
 	describe
+	case " $PARTS " in *" a "*)
 	RES=$OUT/output_a.res; : >"$RES"
 	run a $((200 * MIB)) "$ROUNDS" xargs fanout_k fanout parallel_k
 	echo "# output A: 200 jobs x 1 MiB, -j2, into a pipe to wc -c; $ROUNDS rounds; ratio = time / xargs's, same round"
 	echo "name wall_s MB_per_s x_xargs peak_rss_kib failed_runs"
 	summarize xargs | awk '{ $3 = sprintf("%.0f", 200 * 1.048576 / $2); print }'
 	[ "$VERIFY" = 1 ] && verify a $MIB "$(expect a $MIB | md5sum)" && grouped
+	;; esac
+	case " $PARTS " in *" b "*)
 
 	RES=$OUT/output_b.res; : >"$RES"
 	expect b $((50 * MIB)) >"$OUT/slowhead.expect"    # 1050 MiB, for sleep2_cat
-	run b $((21 * 50 * MIB)) "$ROUNDS_SLOW" xargs fanout_k fanout_k16 parallel_k sleep2_cat
+	run b $((21 * 50 * MIB)) "$ROUNDS_SLOW" xargs fanout_k ${OLD:+old_k} fanout_k16 parallel_k sleep2_cat
 	echo "# output B: slow head (job 1 sleeps 2 s) + 20 x 50 MiB, -j2, into wc -c; $ROUNDS_SLOW rounds"
 	echo "name wall_s MB_per_s x_xargs peak_rss_kib failed_runs"
 	summarize xargs | awk '{ $3 = sprintf("%.0f", 21 * 50 * 1.048576 / $2); print }'
-	summarize sleep2_cat | awk '$1 ~ /^fanout/ { print "# " $1 " x_sleep2_cat " $4 }'
+	summarize sleep2_cat | awk '$1 ~ /^(fanout|old)/ { print "# " $1 " x_sleep2_cat " $4 }'
 	[ "$VERIFY" = 1 ] && verify b $((50 * MIB)) "$(md5sum <"$OUT/slowhead.expect")"
 	rm -f "$OUT/slowhead.expect"
+	;; esac
 } | tee "$OUT/output.summary"

@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "term.h"
 
 #define STAGE_SIZE (64 * 1024)
+#define PIPE_SIZE (1024 * 1024)         /* fd 1 or 2's pipe, for emit_file() */
 #define SMALL 512                       /* pieces up to this are copied */
 #if defined(IOV_MAX) && IOV_MAX < 1024
 #define NIOV IOV_MAX
@@ -216,6 +218,7 @@ void emit_flush(struct emit *e)
 			write_failed(e, which, errno);
 			break;
 		}
+		e->sent[which] += (uint64_t)w;
 		while (n > 0 && (size_t)w >= v->iov_len) {
 			w -= (ssize_t)v->iov_len;
 			v++;
@@ -231,6 +234,89 @@ void emit_flush(struct emit *e)
 	e->niov = 0;
 	e->stlen = 0;
 	e->stiov = -1;
+}
+
+/* fdcopy()'s STOP: the session's fd has died (its reader went away). */
+static bool session_dead(void *arg)
+{
+	struct emit *e = arg;
+
+	return emit_dead(e, e->fd - 1);
+}
+
+int emit_file(struct emit *e, int in, off_t off, off_t len, char *buf,
+	      size_t bufsz, char *last, bool *lent)
+{
+	int which = e->fd - 1;
+	enum fdcopy_result res;
+	off_t done = 0;
+	ssize_t r;
+	bool spliced;
+
+	emit_flush(e);
+	if (len <= 0 || emit_dead(e, which))
+		return 0;
+	/* Its last byte first: whether the stream ends a line. */
+	do
+		r = pread(in, last, 1, off + len - 1);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r < 0 ? errno : -1;
+	if (e->way[which] == FDCOPY_UNSET) {
+		e->way[which] = fdcopy_way(e->fd);
+		/*
+		 * Held output is passed on in bulk: a bigger pipe has the
+		 * reader and fanout wake each other less often. Only the
+		 * size changes; refused past the user's pipe limits, it
+		 * stays as it was.
+		 */
+		if (e->way[which] == FDCOPY_SPLICE &&
+		    fcntl(e->fd, F_GETPIPE_SZ) < PIPE_SIZE)
+			(void)fcntl(e->fd, F_SETPIPE_SZ, PIPE_SIZE);
+	}
+	spliced = e->way[which] == FDCOPY_SPLICE;
+	term_begin_write();
+	res = fdcopy(e->fd, in, off, len, &e->way[which], buf, bufsz, &done,
+		     session_dead, e);
+	term_end_write(*last == '\n');
+	e->sent[which] += (uint64_t)done;
+	if (done > 0 && spliced)
+		*lent = true;
+	switch (res) {
+	case FDCOPY_OK:
+		return 0;
+	case FDCOPY_SHORT:
+		return -1;
+	case FDCOPY_READ_ERR:
+		return errno;
+	case FDCOPY_WRITE_ERR:
+		write_failed(e, which, errno);
+		return 0;
+	}
+	return 0;
+}
+
+uint64_t emit_sent(struct emit *e, int which)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&e->mu);
+	n = e->sent[which];
+	pthread_mutex_unlock(&e->mu);
+	return n;
+}
+
+uint64_t emit_taken(struct emit *e, int which)
+{
+	int unread = 0;
+	uint64_t n;
+
+	pthread_mutex_lock(&e->mu);
+	n = e->sent[which];
+	pthread_mutex_unlock(&e->mu);
+	if (ioctl(which + 1, FIONREAD, &unread) != 0 || unread < 0)
+		return 0;
+	return (uint64_t)unread < n ? n - (uint64_t)unread : 0;
 }
 
 void emit_end(struct emit *e)

@@ -36,6 +36,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
+#include "fdcopy.h"
 #include "util.h"
 
 struct iovec;
@@ -58,6 +61,8 @@ struct emit {
 	char *stage;            /* short pieces and tags, copied */
 	size_t stlen;
 	int failed_err[2];      /* a write to fd 1 / 2 failed: errno, not said */
+	uint64_t sent[2];       /* bytes written to fd 1 / 2 by sessions */
+	enum fdcopy_way way[2]; /* how emit_file() copies to fd 1 / 2 */
 	uint64_t failed_seq[2];
 
 	/* emit_watch(): a thread polls fd 1 for its reader going away. */
@@ -95,6 +100,27 @@ void emit_add(struct emit *e, const char *p, size_t n);
  */
 void emit_bytes(struct emit *e, const char *tag, size_t taglen, bool *bol,
 		const char *buf, size_t n);
+
+/*
+ * Write out what is gathered, then LEN bytes at OFF of the regular file IN
+ * (fanout's spill file), the kernel's way where it can (fdcopy.h), else
+ * through BUF (BUFSZ bytes), keeping the lock. No tag is added. *LAST: the
+ * stretch's last byte. *LENT: pages of IN were lent to a pipe; keep them
+ * unchanged until emit_taken() passes emit_sent() as it is now. A failed
+ * write is handled as emit_flush()'s; returns 0, or a failed read of IN:
+ * errno, or -1 when IN is too short.
+ */
+int emit_file(struct emit *e, int in, off_t off, off_t len, char *buf,
+	      size_t bufsz, char *last, bool *lent);
+
+/* Bytes sessions have written to fd WHICH + 1 so far. Not in a session. */
+uint64_t emit_sent(struct emit *e, int which);
+
+/*
+ * Of those, how many its reader has surely taken: all but what still sits
+ * in the pipe (FIONREAD). None when that cannot be known. Not in a session.
+ */
+uint64_t emit_taken(struct emit *e, int which);
 
 /* Write out what is gathered, keeping the lock. */
 void emit_flush(struct emit *e);

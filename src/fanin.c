@@ -3,8 +3,15 @@
  *
  * Invariants:
  * - Job output reaches fd 1 and 2 only in emit sessions (emit.h) opened
- *   under f->mu, so two jobs' pieces never interleave, nor with anything
- *   else fanout writes there.
+ *   under f->mu, or by the drainer (below) without it, so two jobs' pieces
+ *   never interleave, nor with anything else fanout writes there.
+ * - Under -k, ended jobs behind the head are written by one thread at a
+ *   time, the drainer (f->draining, set under f->mu): it pops a job, lets
+ *   f->mu go while writing it (a job that ends or starts meanwhile must not
+ *   wait for a gigabyte to be copied out, nor keep its worker from the next
+ *   job), then takes f->mu again for the next. No job is live while a
+ *   drainer runs: only the drainer makes the head live, once it reaches a
+ *   job still running, and stops there.
  * - A job's held bytes are in its two outbufs (outbuf.c), sharing f->store:
  *   memory within the budget, then the spill file.
  * - Under -k, f->order maps seq -> jobout from fanin_begin until the job is
@@ -122,6 +129,7 @@ struct held {
 	struct jobout *o;
 	int which;
 	int read_err;           /* reading back failed: errno, or -1 short */
+	bool lent;              /* spilled pages were lent to fd 1 or 2's pipe */
 };
 
 static void held_mem(void *arg, const char *p, size_t len)
@@ -134,14 +142,25 @@ static void held_mem(void *arg, const char *p, size_t len)
 
 /*
  * In an emit session: write LEN spilled bytes at OFF of what H writes.
- * (sendfile(2) was tried here: no measurable gain over large preads.)
+ * Untagged, they go the kernel's way (emit_file: splice into a pipe, no
+ * copy through here); tagged, every line needs its tag, so through rbuf.
  */
 static void held_file(void *arg, off_t off, off_t len)
 {
 	struct held *h = arg;
 	struct fanin *f = h->f;
 	off_t end = off + len;
+	char last;
 
+	if (h->read_err)
+		return;
+	if (!h->o->tag) {
+		h->read_err = emit_file(&f->emit, f->store.fd, off, len,
+					f->rbuf, READ_BACK, &last, &h->lent);
+		if (!h->read_err && len > 0)
+			h->o->bol[h->which] = last == '\n';
+		return;
+	}
 	emit_flush(&f->emit);
 	while (off < end && !h->read_err && !emit_dead(&f->emit, h->which)) {
 		size_t want = end - off > READ_BACK ? READ_BACK
@@ -160,13 +179,13 @@ static void held_file(void *arg, off_t off, off_t len)
 }
 
 /*
- * Under f->mu: write the first N bytes held for stream WHICH of job O, then
- * TN bytes at TAIL, and drop those N bytes.
+ * Under f->mu, or as the drainer: write the first N bytes held for stream
+ * WHICH of job O, then TN bytes at TAIL, and drop those N bytes.
  */
 static void write_held(struct fanin *f, struct jobout *o, int which,
 		       uint64_t n, const char *tail, size_t tn)
 {
-	struct held h = { f, o, which, 0 };
+	struct held h = { f, o, which, 0, false };
 
 	if (n == 0 && tn == 0)
 		return;
@@ -174,7 +193,13 @@ static void write_held(struct fanin *f, struct jobout *o, int which,
 	outbuf_walk(&o->buf[which], n, held_mem, held_file, &h);
 	held_mem(&h, tail, tn);
 	emit_end(&f->emit);
-	outbuf_drop(&f->store, &o->buf[which], n);
+	if (h.lent)
+		outbuf_drop_lent(&f->store, &o->buf[which], n, which,
+				 emit_sent(&f->emit, which));
+	else
+		outbuf_drop(&f->store, &o->buf[which], n);
+	if (outbuf_lent(&f->store))
+		outbuf_settle(&f->store, which, emit_taken(&f->emit, which));
 	if (h.read_err) {
 		warning("job %llu: cannot read back its %s from its temp file: %s",
 			(unsigned long long)o->seq, stream_name[which],
@@ -192,8 +217,8 @@ static void give_back(struct fanin *f, struct jobout *o)
 	f->freelist = o;
 }
 
-/* Under f->mu: write all of O and recycle it. */
-static void write_job(struct fanin *f, struct jobout *o)
+/* Under f->mu, or as the drainer: write all of O. */
+static void write_out(struct fanin *f, struct jobout *o)
 {
 	for (int which = 0; which < 2; which++) {
 		write_held(f, o, which, o->buf[which].len, NULL, 0);
@@ -207,6 +232,12 @@ static void write_job(struct fanin *f, struct jobout *o)
 			emit_end(&f->emit);
 		}
 	}
+}
+
+/* Under f->mu: write all of O and recycle it. */
+static void write_job(struct fanin *f, struct jobout *o)
+{
+	write_out(f, o);
 	give_back(f, o);
 }
 
@@ -230,25 +261,47 @@ static void make_live(struct fanin *f, struct jobout *o)
 	pthread_mutex_unlock(&o->mu);
 }
 
+/* Under f->mu: tell on_head if the head has moved past TOLD; the head. */
+static uint64_t head_moved(struct fanin *f, uint64_t told)
+{
+	uint64_t head = reorder_head(&f->order);
+
+	if (head != told && f->on_head)
+		f->on_head(head, f->arg);
+	return head;
+}
+
 /*
  * Under f->mu: write the head and every finished job behind it, pass over
- * skipped seqs, and make the first job still running live.
+ * skipped seqs, and make the first job still running live. The writing is
+ * done with f->mu let go, by one drainer at a time: if one is at work, it
+ * will see what this caller came to tell (it looks at the head again after
+ * each job).
  */
 static void advance(struct fanin *f)
 {
-	uint64_t before = reorder_head(&f->order);
+	uint64_t told = reorder_head(&f->order);
 	struct jobout *o;
 
+	if (f->draining)
+		return;
+	f->draining = true;
 	while ((o = reorder_peek(&f->order)) != NULL) {
 		if (!o->ended) {
 			make_live(f, o);
 			break;
 		}
 		reorder_pop(&f->order);
-		write_job(f, o);
+		pthread_mutex_unlock(&f->mu);
+		write_out(f, o);
+		pthread_mutex_lock(&f->mu);
+		give_back(f, o);
+		/* Written: the scheduler's window may move on already. */
+		told = head_moved(f, told);
 	}
-	if (reorder_head(&f->order) != before && f->on_head)
-		f->on_head(reorder_head(&f->order), f->arg);
+	/* Skipped seqs are passed over by reorder_peek() too. */
+	head_moved(f, told);
+	f->draining = false;
 }
 
 static struct jobout *begin(struct fanin *f, uint64_t seq, const char *tag,
@@ -279,8 +332,9 @@ static struct jobout *begin(struct fanin *f, uint64_t seq, const char *tag,
 	o->keep_back = keep_back;
 	o->bol[0] = o->bol[1] = true;
 	o->next = NULL;
+	/* Behind a drainer at work, the drainer makes it live in turn. */
 	if (f->keep_order && reorder_put(&f->order, seq, o) &&
-	    seq == reorder_head(&f->order))
+	    seq == reorder_head(&f->order) && !f->draining)
 		make_live(f, o);
 	pthread_mutex_unlock(&f->mu);
 	return o;

@@ -74,12 +74,13 @@ struct fanin {
 	enum fanin_mode mode;
 	bool keep_order;
 	bool stream_head;       /* -k: may the head job stream live */
+	bool draining;          /* -k: advance() is writing, f->mu let go */
 	struct reorder order;   /* -k: begun, not yet written, by seq */
 	void (*on_head)(uint64_t seq, void *arg);
 	void *arg;
 	struct outbuf_store store; /* the memory budget and spill file */
 	struct emit emit;       /* fd 1 and 2 */
-	char *rbuf;             /* spill read-back; under mu */
+	char *rbuf;             /* spill read-back; under mu, or the drainer's */
 	struct jobout *freelist;
 };
 

@@ -11,6 +11,13 @@
  * - s->mu guards the spill file's end and live bytes only: a stretch is
  *   reserved under it and written unlocked. An outbuf itself is guarded by
  *   its caller. s->mu is taken last, after any lock of the caller's.
+ * - A stretch lent to a pipe (spliced, fdcopy.h) is not punched when it is
+ *   dropped: a punch zeroes the very pages the pipe's reader has yet to
+ *   read. It waits in s->lent, no longer live, until outbuf_settle() says
+ *   the reader has gone past it; cutting the whole file back to nothing is
+ *   safe for such pages (they are only detached), and empties s->lent,
+ *   whose stretches then no longer exist. Lent stretches are punched under
+ *   s->mu, so that no cut and regrowth of the file comes in between.
  */
 #define _GNU_SOURCE
 #include "outbuf.h"
@@ -38,6 +45,13 @@ struct outbuf_extent {
 	off_t off, len;
 };
 
+/* A dropped stretch still lent to lane LANE's pipe until MARK is taken. */
+struct outbuf_lent {
+	off_t off, len;
+	uint64_t mark;
+	int lane;
+};
+
 const char *outbuf_tmpdir(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -53,6 +67,9 @@ void outbuf_store_init(struct outbuf_store *s, size_t budget)
 	s->tmpdir = outbuf_tmpdir();
 	s->fd = -1;
 	s->end = s->live = 0;
+	s->lent = NULL;
+	s->nlent = s->lentcap = 0;
+	atomic_init(&s->pending, 0);
 }
 
 void outbuf_store_release(struct outbuf_store *s)
@@ -60,6 +77,10 @@ void outbuf_store_release(struct outbuf_store *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	free(s->lent);
+	s->lent = NULL;
+	s->nlent = s->lentcap = 0;
+	atomic_store(&s->pending, 0);
 }
 
 /* An unlinked, private, close-on-exec temp file above fd 2; -1 with errno. */
@@ -117,23 +138,85 @@ int outbuf_tmpdir_check(void)
 	return 0;
 }
 
-/* LEN bytes at OFF of the spill file are no longer needed. */
-static void spill_release(struct outbuf_store *s, off_t off, off_t len)
+/* Give LEN bytes at OFF back now: a slow head must not fill $TMPDIR. */
+static void punch(struct outbuf_store *s, off_t off, off_t len)
 {
-	if (len <= 0)
-		return;
 #ifdef FALLOC_FL_PUNCH_HOLE
-	/* Give the space back now: a slow head must not fill $TMPDIR. */
 	(void)fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			off, len);
+#else
+	(void)s;
+	(void)off;
+	(void)len;
 #endif
-	pthread_mutex_lock(&s->mu);
+}
+
+/* Under s->mu: LEN live bytes are gone; with none left, start over. */
+static void forget(struct outbuf_store *s, off_t len)
+{
 	s->live -= len;
 	if (s->live == 0 && s->end > 0) {
 		/* Nothing live, nothing being written: start over. */
-		if (ftruncate(s->fd, 0) == 0)
+		if (ftruncate(s->fd, 0) == 0) {
 			s->end = 0;
+			s->nlent = 0;
+			atomic_store(&s->pending, 0);
+		}
 	}
+}
+
+/*
+ * LEN bytes at OFF of the spill file are no longer needed. LANE >= 0: they
+ * were lent to that lane's pipe, whose writer had sent MARK bytes.
+ */
+static void spill_release(struct outbuf_store *s, off_t off, off_t len,
+			  int lane, uint64_t mark)
+{
+	if (len <= 0)
+		return;
+	if (lane < 0)
+		punch(s, off, len);
+	pthread_mutex_lock(&s->mu);
+	if (lane >= 0) {
+		struct outbuf_lent *l = s->nlent ? &s->lent[s->nlent - 1]
+						 : NULL;
+
+		if (l && l->lane == lane && l->off + l->len == off) {
+			/* The next stretch of the file: one punch for both. */
+			l->len += len;
+			l->mark = mark > l->mark ? mark : l->mark;
+		} else {
+			s->lent = grow_array(s->lent, &s->lentcap,
+					     s->nlent + 1, sizeof *s->lent, 8);
+			s->lent[s->nlent++] = (struct outbuf_lent){
+				off, len, mark, lane };
+		}
+		atomic_store(&s->pending, s->nlent);
+	}
+	forget(s, len);
+	pthread_mutex_unlock(&s->mu);
+}
+
+bool outbuf_lent(struct outbuf_store *s)
+{
+	return atomic_load_explicit(&s->pending, memory_order_relaxed) > 0;
+}
+
+void outbuf_settle(struct outbuf_store *s, int lane, uint64_t taken)
+{
+	size_t keep = 0;
+
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->nlent; i++) {
+		struct outbuf_lent *l = &s->lent[i];
+
+		if (l->lane == lane && l->mark <= taken)
+			punch(s, l->off, l->len);
+		else
+			s->lent[keep++] = *l;
+	}
+	s->nlent = keep;
+	atomic_store(&s->pending, keep);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -166,7 +249,7 @@ int outbuf_spill(struct outbuf_store *s, struct outbuf *b, const char *buf,
 			continue;
 		if (w <= 0) {
 			e = w < 0 ? errno : ENOSPC;
-			spill_release(s, off, (off_t)n);
+			spill_release(s, off, (off_t)n, -1, 0);
 			errno = e;
 			return -1;
 		}
@@ -281,7 +364,9 @@ ssize_t outbuf_read(struct outbuf_store *s, char *buf, size_t n, off_t off)
 	return r;
 }
 
-void outbuf_drop(struct outbuf_store *s, struct outbuf *b, uint64_t n)
+/* outbuf_drop(), its spilled bytes lent to LANE (>= 0) until MARK. */
+static void drop(struct outbuf_store *s, struct outbuf *b, uint64_t n,
+		 int lane, uint64_t mark)
 {
 	uint64_t left = n;
 
@@ -309,7 +394,7 @@ void outbuf_drop(struct outbuf_store *s, struct outbuf *b, uint64_t n)
 		struct outbuf_extent *e = &b->ext[b->enext];
 		off_t k = e->len < (off_t)left ? e->len : (off_t)left;
 
-		spill_release(s, e->off, k);
+		spill_release(s, e->off, k, lane, mark);
 		e->off += k;
 		e->len -= k;
 		left -= (uint64_t)k;
@@ -320,6 +405,17 @@ void outbuf_drop(struct outbuf_store *s, struct outbuf *b, uint64_t n)
 		b->enext = b->next = 0;
 	b->len -= n;
 	b->nl_end = b->nl_end > n ? b->nl_end - n : 0;
+}
+
+void outbuf_drop(struct outbuf_store *s, struct outbuf *b, uint64_t n)
+{
+	drop(s, b, n, -1, 0);
+}
+
+void outbuf_drop_lent(struct outbuf_store *s, struct outbuf *b, uint64_t n,
+		      int lane, uint64_t mark)
+{
+	drop(s, b, n, lane, mark);
 }
 
 void outbuf_free(struct outbuf_store *s, struct outbuf *b)

@@ -22,6 +22,7 @@
 
 struct outbuf_block;
 struct outbuf_extent;
+struct outbuf_lent;
 
 /* The memory budget and the spill file, shared by every outbuf. */
 struct outbuf_store {
@@ -31,6 +32,10 @@ struct outbuf_store {
 	pthread_mutex_t mu;     /* the spill file's size and live bytes */
 	int fd;                 /* the spill file; -1 until first needed */
 	off_t end, live;
+	/* Dropped stretches lent to a pipe, not punched yet (outbuf_settle) */
+	struct outbuf_lent *lent;
+	size_t nlent, lentcap;
+	_Atomic size_t pending; /* nlent, read without s->mu */
 };
 
 /* One stream's held bytes: memory blocks first, then spill file extents. */
@@ -81,6 +86,24 @@ ssize_t outbuf_read(struct outbuf_store *s, char *buf, size_t n, off_t off);
 
 /* Drop the first N bytes held in B. */
 void outbuf_drop(struct outbuf_store *s, struct outbuf *b, uint64_t n);
+
+/*
+ * Drop the first N bytes held in B, as outbuf_drop(), when those in the
+ * spill file were lent to a pipe (fdcopy.h) that its writer had sent MARK
+ * bytes to in all, counting on lane LANE: their stretch is punched out of
+ * the file only when outbuf_settle() says the pipe has let them go.
+ */
+void outbuf_drop_lent(struct outbuf_store *s, struct outbuf *b, uint64_t n,
+		      int lane, uint64_t mark);
+
+/* Are stretches waiting for outbuf_settle()? Cheap, no lock. */
+bool outbuf_lent(struct outbuf_store *s);
+
+/*
+ * The reader of lane LANE has taken TAKEN bytes in all: punch the lent
+ * stretches whose MARK is no more than that.
+ */
+void outbuf_settle(struct outbuf_store *s, int lane, uint64_t taken);
 
 /* Drop everything B holds and free it, leaving B empty. */
 void outbuf_free(struct outbuf_store *s, struct outbuf *b);
