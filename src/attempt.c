@@ -30,6 +30,7 @@
 #include "remote.h"
 #include "report.h"
 #include "results.h"
+#include "rlimits.h"
 #include "runstate.h"
 #include "scheduler.h"
 #include "spawn.h"
@@ -447,6 +448,12 @@ static void name_failure(struct attempt_worker *w, const struct attempt *a,
 		.attempts = j->attempt + 1,
 	};
 	struct strbuf sb = STRBUF_INIT;
+	char limit[48];
+
+	if (a->signal && c->rlimits)
+		f.rlimit = rlimits_cause(c->rlimits, a->signal,
+					 cost_cpu_ns(&a->cost), limit,
+					 sizeof limit);
 
 	jobfail_format(&sb, &f);
 	warning("%s", sb.buf);

@@ -19,6 +19,7 @@ struct ph_names;
 struct fanin;
 struct gate;
 struct remote;
+struct rlimits;
 struct sched;
 struct tmpl;
 
@@ -41,6 +42,7 @@ struct attempt_conf {
 	const char *repl;               /* what {} is called (-I) */
 	const struct ph_names *names;   /* --header's column names */
 	bool breaker;                   /* the gate has a breaker: log its state */
+	const struct rlimits *rlimits;  /* --rlimit: named when one kills */
 	int retries;
 	int64_t retry_delay_ns;         /* 0: one second */
 	struct halt halt;               /* --halt */

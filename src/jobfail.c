@@ -69,7 +69,9 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 		const char *name = jobfail_signame(f->signal);
 
 		strbuf_addf(sb, "killed by signal %d", f->signal);
-		if (name)
+		if (name && f->rlimit)
+			strbuf_addf(sb, " (%s, --rlimit %s)", name, f->rlimit);
+		else if (name)
 			strbuf_addf(sb, " (%s)", name);
 	} else {
 		strbuf_addf(sb, "exited with status %d", f->exit_code);

@@ -8,6 +8,7 @@
  *   fanout: job 3 [pid 4242]: 'sh -n bad.sh' exited with status 2
  *   fanout: job 4 [pid 4250]: 'sleep 30' timed out after 1s
  *   fanout: job 5 [pid 4251]: 'kill -9 $$' killed by signal 9 (SIGKILL)
+ *   fanout: job 6 [pid 4260]: 'crunch' killed by signal 24 (SIGXCPU, --rlimit cpu=60)
  *
  * The command is shown as --dry-run shows it, cut short when long or when
  * it holds a line break, so the message stays one line. Pure formatting:
@@ -32,6 +33,8 @@ struct jobfail {
 	int exit_code;                  /* when it exited */
 	int signal;                     /* 0, or the signal that killed it */
 	int64_t timeout_ns;             /* > 0: it timed out after this */
+	const char *rlimit;             /* the --rlimit that killed it
+					   ("cpu=60"), or NULL */
 	int attempts;                   /* attempts it had; > 1 is said */
 };
 

@@ -263,6 +263,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.results = { o->results, o->files },
 		.names = &r->src.names,
 		.breaker = o->breaker > 0,
+		.rlimits = &o->rlimits,
 		.retries = o->retries, .retry_delay_ns = o->retry_delay_ns,
 		.halt = o->halt,
 	};

@@ -6,6 +6,7 @@
 #include "rlimits.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,4 +139,40 @@ const char *rlimits_fit(struct rlimits *r, char *bad, size_t badsz)
 			want->rlim_max = now.rlim_max;
 	}
 	return NULL;
+}
+
+/* The soft limit of RESOURCE in R, or RLIM_INFINITY if R has none. */
+static rlim_t soft(const struct rlimits *r, int resource)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->v[i].resource == resource)
+			return r->v[i].rl.rlim_cur;
+	return RLIM_INFINITY;
+}
+
+const char *rlimits_cause(const struct rlimits *r, int sig, int64_t cpu_ns,
+			  char *buf, size_t n)
+{
+	static const char units[] = "KMGT";
+	rlim_t x;
+	int u = -1;
+
+	if (sig == SIGXCPU || sig == SIGKILL) {
+		x = soft(r, RLIMIT_CPU);
+		if (x == RLIM_INFINITY ||
+		    (sig == SIGKILL && cpu_ns / 1000000000 < (int64_t)x))
+			return NULL;
+		snprintf(buf, n, "cpu=%llu", (unsigned long long)x);
+		return buf;
+	}
+	if (sig != SIGXFSZ || (x = soft(r, RLIMIT_FSIZE)) == RLIM_INFINITY)
+		return NULL;
+	/* As it was likely written: 1K, not 1024. */
+	while (x >= 1024 && x % 1024 == 0 && u < 3) {
+		x /= 1024;
+		u++;
+	}
+	snprintf(buf, n, "fsize=%llu%.*s", (unsigned long long)x, u >= 0,
+		 u >= 0 ? units + u : "");
+	return buf;
 }

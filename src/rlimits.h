@@ -14,6 +14,7 @@
 #define FANOUT_RLIMITS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/resource.h>
 
 #define RLIMITS_MAX 8
@@ -41,5 +42,14 @@ const char *rlimits_parse(struct rlimits *r, const char *spec, char *bad,
  * name at fault in BAD. Root may raise a hard limit: it fits.
  */
 const char *rlimits_fit(struct rlimits *r, char *bad, size_t badsz);
+
+/*
+ * The limit of R that ended a job killed by signal SIG, as "cpu=60" or
+ * "fsize=1G" into BUF (N bytes), or NULL if none did: SIGXCPU is cpu's,
+ * SIGXFSZ fsize's, and SIGKILL cpu's too when the job's CPU time, CPU_NS,
+ * reached the limit (it went on past SIGXCPU to the hard limit).
+ */
+const char *rlimits_cause(const struct rlimits *r, int sig, int64_t cpu_ns,
+			  char *buf, size_t n);
 
 #endif

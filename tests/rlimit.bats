@@ -13,23 +13,30 @@ load helpers
 	[ "$output" = "$(ulimit -n)" ]
 }
 
-@test "--rlimit cpu: the job that runs out is named with SIGXCPU" {
+@test "--rlimit cpu: the job that runs out is named with SIGXCPU and its limit" {
 	run fanout --rlimit cpu=1 --json-log j perl -e '1 while 1' ::: a
 	[ "$status" -eq 1 ]
 	echo "$output"
-	[[ "$output" == *"fanout: job 1 [pid "*"]: 'perl -e "*" killed by signal 24 (SIGXCPU)"* ]]
+	[[ "$output" == *"fanout: job 1 [pid "*"]: 'perl -e "*" killed by signal 24 (SIGXCPU, --rlimit cpu=1)"* ]]
 	grep -q '"signal":24,"signal_name":"SIGXCPU"' j
 	# A job that ignores SIGXCPU gets SIGKILL a second later.
 	run fanout --rlimit cpu=1 --json-log k perl -e '$SIG{XCPU} = "IGNORE"; 1 while 1' ::: a
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"killed by signal 9 (SIGKILL)"* ]]
+	[[ "$output" == *"killed by signal 9 (SIGKILL, --rlimit cpu=1)"* ]]
 	grep -q '"signal_name":"SIGKILL"' k
+	# A SIGKILL from elsewhere, short of the CPU limit, is not the limit's.
+	run fanout --rlimit cpu=5 sh -c 'kill -9 $$' ::: a
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"killed by signal 9 (SIGKILL)" ]]
 }
 
-@test "--rlimit fsize: a job writing past it gets SIGXFSZ" {
+@test "--rlimit fsize: a job writing past it gets SIGXFSZ, named with its limit" {
 	run fanout --rlimit fsize=1k sh -c 'head -c 5000 /dev/zero > big; exit $?' ::: a
 	[ "$status" -eq 1 ]
 	[ "$(stat -c %s big)" -le 1024 ]
+	run fanout --rlimit fsize=2k sh -c 'exec head -c 5000 /dev/zero > big' ::: a
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"'sh -c "*" killed by signal 25 (SIGXFSZ, --rlimit fsize=2K)" ]]
 }
 
 @test "--rlimit: bad values are usage errors naming the option" {

@@ -42,6 +42,11 @@ int main(void)
 	       "job 5 [pid 8]: 'x' killed by signal 9 (SIGKILL)",
 	       "signal with its name");
 	is_str(line(&(struct jobfail){ .seq = 5, .pid = 8, .cmd = "x",
+		     .exit_code = -1, .signal = SIGXCPU, .rlimit = "cpu=60",
+		     .attempts = 1 }),
+	       "job 5 [pid 8]: 'x' killed by signal 24 (SIGXCPU, --rlimit cpu=60)",
+	       "the --rlimit that ended it");
+	is_str(line(&(struct jobfail){ .seq = 5, .pid = 8, .cmd = "x",
 		     .exit_code = -1, .signal = 63, .attempts = 1 }),
 	       "job 5 [pid 8]: 'x' killed by signal 63",
 	       "signal without a name");

@@ -2,6 +2,7 @@
  * test_rlimits.c - --rlimit's parser and the --memfree / --load gate's
  * pure parts: the decision and the /proc readings.
  */
+#include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -111,10 +112,43 @@ static void test_victim(void)
 	is_int(loadgate_victim(4 * G, G, started, 0, false), -1, "no slots");
 }
 
+/* Which --rlimit ended a job, for its failure line (rlimits_cause). */
+static void test_cause(void)
+{
+	struct rlimits r = { 0 }, none = { 0 };
+	char bad[64], buf[32];
+	const int64_t S = 1000000000;
+
+	ok(rlimits_parse(&r, "cpu=60,fsize=1k,as=2G", bad, sizeof bad) == NULL,
+	   "parsed");
+	is_str(rlimits_cause(&r, SIGXCPU, 60 * S, buf, sizeof buf), "cpu=60",
+	       "SIGXCPU: cpu");
+	is_str(rlimits_cause(&r, SIGKILL, 61 * S, buf, sizeof buf), "cpu=60",
+	       "SIGKILL past the CPU limit: cpu's hard limit");
+	ok(rlimits_cause(&r, SIGKILL, 59 * S, buf, sizeof buf) == NULL,
+	   "SIGKILL short of it: something else");
+	is_str(rlimits_cause(&r, SIGXFSZ, 0, buf, sizeof buf), "fsize=1K",
+	       "SIGXFSZ: fsize, as written");
+	ok(rlimits_cause(&r, SIGSEGV, 99 * S, buf, sizeof buf) == NULL,
+	   "other signals: none");
+	ok(rlimits_cause(&none, SIGXCPU, 99 * S, buf, sizeof buf) == NULL,
+	   "no cpu limit: none");
+	ok(rlimits_parse(&r, "fsize=1536,cpu=unlimited", bad, sizeof bad) ==
+	   NULL, "parsed again");
+	is_str(rlimits_cause(&r, SIGXFSZ, 0, buf, sizeof buf), "fsize=1536",
+	       "not a whole K: bytes");
+	ok(rlimits_cause(&r, SIGXCPU, 99 * S, buf, sizeof buf) == NULL,
+	   "cpu unlimited: none");
+	ok(rlimits_parse(&r, "fsize=3T", bad, sizeof bad) == NULL, "parsed");
+	is_str(rlimits_cause(&r, SIGXFSZ, 0, buf, sizeof buf), "fsize=3T",
+	       "terabytes");
+}
+
 int main(void)
 {
 	test_parse();
 	test_gate();
 	test_victim();
+	test_cause();
 	return tap_done();
 }
