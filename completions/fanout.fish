@@ -68,7 +68,7 @@ complete -c fanout -n __fanout_in_options -s a -l arg-file -r -F -d 'Read record
 complete -c fanout -n __fanout_in_options -s n -l batch -x -d 'Up to N records per command'
 complete -c fanout -n __fanout_in_options -l max-args -x -d 'Up to N records per command (same as --batch)'
 complete -c fanout -n __fanout_in_options -l batch-timeout -x -d 'Flush a partial batch after DUR'
-complete -c fanout -n __fanout_in_options -l block -x -d '--pipe: blocks of about SIZE bytes (default 1M)'
+complete -c fanout -n __fanout_in_options -l block -x -d '--pipe: blocks of about SIZE bytes (default 1M, or 10 a job slot of an -a FILE)'
 complete -c fanout -n __fanout_in_options -l block-size -x -d '--pipe: blocks of about SIZE bytes (same as --block)'
 complete -c fanout -n __fanout_in_options -l pipe -d 'Cut stdin into blocks of records, each the stdin of one job'
 complete -c fanout -n __fanout_in_options -l spreadstdin -d 'Cut stdin into blocks (same as --pipe)'

@@ -73,7 +73,8 @@ static const struct optdef optdefs[] = {
 	{ "arg-file", 'a', O_ARG_FILE, "FILE", "read records from FILE instead of stdin" },
 	{ "batch", 'n', O_BATCH, "N", "up to N records per command (--pipe: a block)" },
 	{ "batch-timeout", 0, O_BATCH_TIMEOUT, "DUR", "flush a partial batch after DUR" },
-	{ "block", 0, O_BLOCK, "SIZE", "--pipe: blocks of about SIZE bytes (default 1M)" },
+	{ "block", 0, O_BLOCK, "SIZE", "--pipe: blocks of about SIZE bytes (default 1M,\n"
+						"or 10 a job slot of an -a FILE)" },
 	{ "breaker", 0, O_BREAKER, "N", "stop starting jobs after N failures in a row" },
 	{ "breaker-cooldown", 0, O_BREAKER_COOLDOWN, "DUR", "wait DUR before a probe job (default 30s)" },
 	{ "buffer-size", 0, O_BUFFER_SIZE, "SIZE", "held output in memory, the rest in TMPDIR (16M)" },

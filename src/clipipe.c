@@ -74,8 +74,10 @@ void clipipe_check(struct opts *o)
 			die(EXIT_USAGE, "'%s' has no meaning with --pipe: each "
 			    "job reads its block on stdin ({#} numbers it)", ph);
 	}
-	if (!o->block_size)
+	if (!o->block_size) {
 		o->block_size = 1u << 20;
+		o->block_auto = true;   /* -a FILE: see main.c's pipe_conf() */
+	}
 	if (!o->recend && !o->recstart) {
 		o->recend = "\n";
 		o->recendlen = 1;

@@ -55,6 +55,7 @@ struct opts {
 	size_t batch;                   /* -n: records per command */
 	bool pipe;                      /* --pipe: blocks of stdin (pipein.h) */
 	size_t block_size;              /* --block; 0 until checked */
+	bool block_auto;                /* --pipe without --block */
 	const char *recend, *recstart;  /* --recend, --recstart; NULL: none */
 	size_t recendlen, recstartlen;  /*     (they may hold NUL bytes) */
 	size_t pipe_header;             /* --pipe --header N: lines */
