@@ -12,6 +12,8 @@
 #   parallel_pipe     cat f | parallel --pipe -j2 wc -l
 #   fanout_file       fanout -a f --pipe -j2 wc -l      (byte ranges)
 #   parallel_pipepart parallel --pipepart -a f -j2 wc -l
+#   fanout_file_1M, parallel_pipepart_1M: the same with --block 1M (without
+#                     it both cut 10 blocks a job slot, 20 here; with it 512)
 # Every run's line counts are summed and checked against the file's.
 # Targets: fanout_pipe >= 5x parallel_pipe's throughput and >= 0.5x
 # wc_alone's; fanout_file >= 2x parallel_pipepart's; peak RSS < 8 MiB + the
@@ -39,13 +41,16 @@ fanout_pipe()       { cat "$F" | rss "$FANOUT" --pipe -j2 wc -l | sum; }
 parallel_pipe()     { cat "$F" | rss parallel --will-cite --pipe -j2 wc -l | sum; }
 fanout_file()       { rss "$FANOUT" -a "$F" --pipe -j2 wc -l | sum; }
 parallel_pipepart() { rss parallel --will-cite --pipepart -a "$F" -j2 wc -l | sum; }
+fanout_file_1M()    { rss "$FANOUT" -a "$F" --pipe --block 1M -j2 wc -l | sum; }
+parallel_pipepart_1M() { rss parallel --will-cite --pipepart --block 1M -a "$F" -j2 wc -l | sum; }
 
 {
 	describe
 	echo "# $(awk -v b="$(stat -c %s "$F")" 'BEGIN { printf "%.0f MiB", b / 1048576 }'), $LINES lines; $ROUNDS rounds; machine shared with other sessions"
 	RES=$OUT/pipe.res; : >"$RES"
 	for ROUND in $(seq "$ROUNDS"); do
-		for c in wc_alone fanout_pipe parallel_pipe fanout_file parallel_pipepart; do
+		for c in wc_alone fanout_pipe parallel_pipe fanout_file parallel_pipepart \
+			fanout_file_1M parallel_pipepart_1M; do
 			timed "$c" "$c"
 			n=$(cat "$OUT/count")
 			if [ "$n" != "$LINES" ]; then
@@ -72,5 +77,6 @@ parallel_pipepart() { rss parallel --will-cite --pipepart -a "$F" -j2 wc -l | su
 		printf "# fanout_pipe throughput / parallel_pipe: %.2fx (target >= 5)\n", ratio("parallel_pipe", "fanout_pipe")
 		printf "# fanout_pipe throughput / wc_alone: %.2fx (target >= 0.5)\n", ratio("wc_alone", "fanout_pipe")
 		printf "# fanout_file throughput / parallel_pipepart: %.2fx (target >= 2)\n", ratio("parallel_pipepart", "fanout_file")
+		printf "# fanout_file_1M throughput / parallel_pipepart_1M: %.2fx\n", ratio("parallel_pipepart_1M", "fanout_file_1M")
 	}' "$RES"
 } | tee "$OUT/pipe.summary"
