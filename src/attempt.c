@@ -8,7 +8,7 @@
  * the end of the job (--halt may stop the run here).
  *
  * Nothing here is shared between workers but the run's modules, each with
- * its own lock, and the once-per-run "not found" flag.
+ * its own lock.
  */
 #include "attempt.h"
 
@@ -39,6 +39,7 @@
 #include "tally.h"
 #include "template.h"
 #include "throttle.h"
+#include "unrunnable.h"
 #include "util.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -60,9 +61,6 @@ struct attempt_worker {
 	bool stopped;                   /* --memfree stopped its job */
 	int64_t stopped_mem;            /* the memory available then */
 };
-
-/* A program that is the same for every job is reported missing once. */
-static atomic_bool reported_missing;
 
 /* The run was stopped by --halt. */
 static atomic_bool halted;
@@ -123,58 +121,6 @@ void attempt_worker_free(struct attempt_worker *w)
 	free(w);
 }
 
-/*
- * The program PATH is there but did not run because of ERR: is it a script
- * whose "#!" interpreter is missing or cannot run? Then say that, not that
- * NAME was not found. True if it was said.
- */
-static bool report_interpreter(const char *name, const char *path, int err)
-{
-	char *interp;
-	bool said = false;
-
-	if (!path || (err != ENOENT && err != EACCES) ||
-	    (interp = spawn_interpreter(path)) == NULL)
-		return false;
-	/* Only what is so: EACCES may also be a noexec mount, for one. */
-	if (err == ENOENT && access(interp, F_OK) != 0) {
-		warning("cannot run '%s': interpreter '%s' not found", name,
-		      interp);
-		said = true;
-	} else if (err == EACCES && access(interp, X_OK) != 0) {
-		warning("cannot run '%s': interpreter '%s' not executable",
-		      name, interp);
-		said = true;
-	}
-	free(interp);
-	return said;
-}
-
-/*
- * Report a program that cannot be run, once per run when it is fixed;
- * PATH: where it was found (NULL when it was not).
- */
-static void report_unrunnable(const char *name, const char *path, int err,
-			      bool fixed)
-{
-	/* GNU parallel runs every command through a shell; we do not. */
-	bool shell_line = err == ENOENT && strpbrk(name, " \t;|&$<>()'\"`");
-
-	if ((fixed || shell_line) && atomic_exchange(&reported_missing, true))
-		return;
-	if (report_interpreter(name, path, err))
-		return;
-	if (shell_line)
-		warning("cannot run '%s': not found (for a shell command line, "
-			"use --shell)", name);
-	else if (err == ENOENT)
-		warning("cannot run '%s': not found", name);
-	else if (err == EACCES)
-		warning("cannot run '%s': not executable", name);
-	else
-		warning("cannot run '%s': %s", name, strerror(err));
-}
-
 /* Attempt A cannot run because of ERR: it fails at once, unstarted. */
 static const char *unrunnable(struct attempt *a, int err)
 {
@@ -212,7 +158,7 @@ static const char *resolve(struct attempt_worker *w, char **argv,
 			return *own;
 		err = errno;
 	}
-	report_unrunnable(argv[0], NULL, err, !c->tmpl->cmd_varies);
+	unrunnable_report(argv[0], NULL, err, !c->tmpl->cmd_varies, j->seq);
 	return unrunnable(a, err);
 }
 
@@ -369,8 +315,8 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 		if (errno == E2BIG)
 			warning("job %llu: argument list too long", seq);
 		else
-			report_unrunnable(argv[0], path, errno,
-					  !w->c->tmpl->cmd_varies);
+			unrunnable_report(argv[0], path, errno,
+					  !w->c->tmpl->cmd_varies, seq);
 		return;
 	case EXEC_STARTED:
 		break;
@@ -430,7 +376,7 @@ static void count(struct attempt_worker *w, struct attempt *a)
 /*
  * One line on stderr that names failed attempt A, the job's last, with its
  * command ARGV as --dry-run shows it. (One that could not start has had its
- * line from report_unrunnable().)
+ * line from unrunnable_report().)
  */
 static void name_failure(struct attempt_worker *w, const struct attempt *a,
 			 char **argv)

@@ -43,9 +43,25 @@ static int write_std_emit(void *arg, int fd, const void *buf, size_t len)
 	return emit_record(arg, fd, buf, len);
 }
 
+/* Are fd 1 and 2 the same file (a terminal, a pipe: 2>&1)? */
+static bool same_file(void)
+{
+	struct stat a, b;
+
+	return fstat(1, &a) == 0 && fstat(2, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Under e->mu: where fd WHICH + 1's line state is kept. */
+static bool *midline(struct emit *e, int which)
+{
+	return &e->midline[e->same_file ? 0 : which];
+}
+
 void emit_init(struct emit *e, void (*on_error)(void *arg), void *arg)
 {
 	memset(e, 0, sizeof *e);
+	e->same_file = same_file();
 	pthread_mutex_init(&e->mu, NULL);
 	e->iov = xmalloc(NIOV * sizeof *e->iov);
 	e->stage = xmalloc(STAGE_SIZE);
@@ -229,8 +245,10 @@ void emit_flush(struct emit *e)
 			v->iov_len -= (size_t)w;
 		}
 	}
-	if (e->niov > 0)
+	if (e->niov > 0) {
 		term_end_write(nl);
+		*midline(e, which) = !nl;
+	}
 	e->niov = 0;
 	e->stlen = 0;
 	e->stiov = -1;
@@ -279,6 +297,8 @@ int emit_file(struct emit *e, int in, off_t off, off_t len, char *buf,
 	res = fdcopy(e->fd, in, off, len, &e->way[which], buf, bufsz, &done,
 		     session_dead, e);
 	term_end_write(*last == '\n');
+	if (done > 0)
+		*midline(e, which) = done < len || *last != '\n';
 	e->sent[which] += (uint64_t)done;
 	if (done > 0 && spliced)
 		*lent = true;
@@ -403,8 +423,15 @@ int emit_record(struct emit *e, int fd, const void *buf, size_t len)
 	int rc, err;
 
 	pthread_mutex_lock(&e->mu);
-	rc = term_write(fd, buf, len);
+	term_begin_write();
+	/* Not glued to a job's last piece that had no newline. */
+	rc = len > 0 && *midline(e, fd - 1) ? term_write(fd, "\n", 1) : 0;
+	if (rc == 0)
+		rc = term_write(fd, buf, len);
 	err = errno;
+	term_end_write(len == 0 || ((const char *)buf)[len - 1] == '\n');
+	if (rc == 0 && len > 0)
+		*midline(e, fd - 1) = ((const char *)buf)[len - 1] != '\n';
 	pthread_mutex_unlock(&e->mu);
 	errno = err;
 	return rc;

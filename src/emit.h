@@ -69,6 +69,14 @@ struct emit {
 	pthread_t watcher;
 	int watch_stop[2];      /* emit_unwatch() writes here; -1: no watcher */
 
+	/*
+	 * Under mu: the last byte written to fd 1 / fd 2 was not a newline,
+	 * so a record (a message) starts with one. Fd 1 and 2 that are the
+	 * same file (2>&1) share midline[0].
+	 */
+	bool midline[2];
+	bool same_file;
+
 	_Atomic bool dead[2];   /* fd 1 / fd 2 failed: drop what goes there */
 	_Atomic int error;      /* enum emit_error: the first */
 	void (*on_error)(void *arg);
@@ -129,8 +137,9 @@ void emit_flush(struct emit *e);
 void emit_end(struct emit *e);
 
 /*
- * Write all of BUF to FD (1 or 2) in one piece, between two sessions;
- * 0, or -1 with errno. (The routine behind write_std().)
+ * Write all of BUF to FD (1 or 2) in one piece, between two sessions, on a
+ * line of its own: after a newline if a job's output left FD in the middle
+ * of a line. 0, or -1 with errno. (The routine behind write_std().)
  */
 int emit_record(struct emit *e, int fd, const void *buf, size_t len);
 

@@ -145,6 +145,63 @@ sub where {
 	return "at byte $p: ...$ctx...";
 }
 
+# Where fanout's failure lines were, named_failures() left a "\0"; fanout
+# puts a newline before such a line when the stream was in the middle of a
+# line, so "x\n\0" may hide a newline that no job wrote.
+
+# Past the marks at a grouped piece's end (P), and fanout's newline
+# before one.
+sub skip_marks {
+	my ($got, $p) = @_;
+	for (;;) {
+		if (substr($got, $p, 1) eq "\0") {
+			$p++;
+		} elsif (substr($got, $p, 2) eq "\n\0" && $p > 0 &&
+			 substr($got, $p - 1, 1) ne "\n") {
+			$p += 2;
+		} else {
+			return $p;
+		}
+	}
+}
+
+# The number of leading bytes A and B have in common.
+sub common {
+	my ($a, $b) = @_;
+	my $p = 0;
+	$p++ while $p < length $a && $p < length $b &&
+		substr($a, $p, 1) eq substr($b, $p, 1);
+	return $p;
+}
+
+# Is ${GOT} from I, with its marks, ${WANT} from J? Under -k a mark can lie
+# inside the head job's piece (it streams), so its newline is told from
+# the job's own by the rest matching: -1 if it does, else where it fails.
+sub match_marked {
+	my ($got, $i, $want, $j) = @_;
+	for (;;) {
+		my $m = index($$got, "\0", $i);
+		my $end = $m < 0 ? length $$got : $m;
+		my $len = $end - $i;
+		my $seg = substr($$got, $i, $len);
+		my $fail;
+		if ($m >= 0 && $len > 0 && substr($seg, -1) eq "\n" &&
+		    ($end < 2 || substr($$got, $end - 2, 1) ne "\n") &&
+		    substr($$want, $j, $len - 1) eq substr($seg, 0, -1)) {
+			# fanout's newline; if the rest says not, the job's own
+			$fail = match_marked($got, $m + 1, $want, $j + $len - 1);
+			return -1 if $fail < 0;
+		}
+		if ($m < 0 ? substr($$want, $j) ne $seg
+			   : substr($$want, $j, $len) ne $seg) {
+			return $fail // $i + common($seg, substr($$want, $j, $len));
+		}
+		return -1 if $m < 0;
+		$i = $m + 1;
+		$j += $len;
+	}
+}
+
 sub check_stream {
 	my ($name, $got, $exp, $modes, $n) = @_;
 	my $k = $modes =~ /\bk\b/;
@@ -155,15 +212,16 @@ sub check_stream {
 	if ($k) {
 		# Input order, every job whole.
 		my $want = join '', @$exp[1 .. $n];
-		return () if $got eq $want;
-		my $p = 0;
-		$p++ while $p < length $got && $p < length $want &&
-			substr($got, $p, 1) eq substr($want, $p, 1);
+		my $p = match_marked(\$got, 0, \$want, 0);
+		return () if $p < 0;
+		(my $plain = $got) =~ tr/\0//d;
 		return ("$name: not the jobs' output in input order: differs " .
-			where($got, $p) . " (want ..." . substr($want, $p, 40) .
-			"..., length " . length($got) . " vs " . length($want) . ")");
+			where($got, $p) . " (length " . length($plain) .
+			" without fanout's lines, want " . length($want) . ")");
 	}
 	if ($line || $u) {
+		# (Lines are whole here: fanout never needs a newline of its own.)
+		$got =~ tr/\0//d;
 		# Whole lines of any job in any order; each job's lines in its order.
 		return ("$name: does not end with a newline") if $got ne '' && substr($got, -1) ne "\n";
 		my %per;
@@ -187,7 +245,7 @@ sub check_stream {
 	my %seen;
 	my $p = 0;
 	my $re = $tag ? qr/\G(\d+)\t/ : qr/\G(\d+):/;
-	while ($p < length $got) {
+	while (($p = skip_marks($got, $p)) < length $got) {
 		pos($got) = $p;
 		return ("$name: no job's piece starts " . where($got, $p)) unless $got =~ /$re/g;
 		my $id = $1;
@@ -205,15 +263,15 @@ sub check_stream {
 }
 
 # fanout's line for each failed job ("fanout: job 3 [pid 4242]: 'cmd'
-# exited with status 2"), whole, once per job, wherever it lies in stderr
-# (after a job's last line that had no newline, too): the statuses go into
-# %named, and stderr without those lines is returned, with what is wrong.
+# exited with status 2"), whole, once per job, wherever it lies in stderr:
+# the statuses go into %named, and stderr with each of those lines made a
+# "\0" mark is returned, with what is wrong.
 our %named;
 sub named_failures {
 	my ($err, $n) = @_;
 	my @bad;
 	%named = ();
-	while ($err =~ s/fanout: job (\d+) \[pid \d+\]: '[^'\n]*(?:'[^'\n]*)*' exited with status (\d+)(?: after \d+ attempts)?\n//) {
+	while ($err =~ s/fanout: job (\d+) \[pid \d+\]: '[^'\n]*(?:'[^'\n]*)*' exited with status (\d+)(?: after \d+ attempts)?\n/\0/) {
 		push @bad, "job $1 named twice on stderr" if exists $named{$1};
 		$named{$1} = $2;
 	}

@@ -113,10 +113,40 @@ fanout: job 2 [pid N]: 'false b' exited with status 1" ]
 	[ "$status" -eq 1 ]
 	[ "$output" = "fanout: cannot run './noexec.sh': interpreter '$PWD/noexec' not executable" ]
 	[ "$(cut -f7 log | tail -n +2)" = 126 ]
-	# A command that varies per job: each job says it.
+	# A command that varies per job: each job says it, named.
 	run fanout -k {} ::: ./bad.sh ./bad.sh
-	[ "$output" = "fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found
-fanout: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
+	[ "$(sort <<<"$output")" = "fanout: job 1: cannot run './bad.sh': interpreter '/no/such/interp' not found
+fanout: job 2: cannot run './bad.sh': interpreter '/no/such/interp' not found" ]
+}
+
+@test "a varying command that cannot run is named by its job, as a failed job is" {
+	printf 'echo hi\n' > noexec.sh
+	run fanout {} ::: ./no-such-1 ./noexec.sh true
+	[ "$status" -eq 1 ]
+	[ "$(sort <<<"$output")" = "fanout: job 1: cannot run './no-such-1': not found
+fanout: job 2: cannot run './noexec.sh': not executable" ]
+	# Fixed: once for the run, no job named (every job would say it).
+	run fanout ./no-such-1 ::: a b
+	[ "$output" = "fanout: cannot run './no-such-1': not found" ]
+}
+
+@test "a fanout message after a job's output that did not end its line starts a line of its own" {
+	# 2>&1: one file, so stdout's unended line counts too.
+	run fanout sh -c 'printf partial; exit 3' ::: a
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = partial ]
+	[[ "${lines[1]}" == "fanout: job 1 [pid "*"]: 'sh -c 'printf partial; exit 3' a' exited with status 3" ]]
+	# The job's stderr piece, and only stderr's when the two are apart.
+	fanout sh -c 'printf out; printf err >&2; exit 3' ::: a >out 2>err && false
+	[ "$(cat out)" = out ]
+	[ "$(head -c 4 err | od -An -c | tr -d ' ')" = 'err\n' ]
+	[ "$(wc -l <err)" -eq 2 ]
+	fanout sh -c 'printf out; exit 3' ::: a >out 2>err && false
+	[[ "$(cat err)" == "fanout: job 1 "* ]]
+	# A line that ended is not followed by an empty one.
+	run fanout sh -c 'echo whole >&2; exit 3' ::: a
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = whole ]
 }
 
 @test "records read from a terminal: said once on stderr, as parallel does" {
