@@ -159,6 +159,9 @@ fanout: halted: 1 done, 1 failed, 0 cancelled, 2 never started" ]
 	refused "--line-buffer cannot be used with --ungroup" \
 		--line-buffer -u touch ran ::: x
 	refused "--line-buffer cannot be used with --ungroup" -u --lb touch ran ::: x
+	refused "--keep-order cannot be used with --ungroup" -k -u touch ran ::: x
+	refused "--keep-order cannot be used with --ungroup" -u --keep-order touch ran ::: x
+	refused "--tag cannot be used with --ungroup" --tag -u touch ran ::: x
 }
 
 @test "-s with a number (xargs' max-chars) is refused with a hint" {
