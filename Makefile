@@ -63,6 +63,7 @@ test_breaker = breaker util
 test_columns = columns placeholder batch job strbuf util
 test_cost = cost stats util
 test_cpus = cpus util
+test_deal = deal util
 test_fdcopy = fdcopy
 test_deque = deque util
 test_fanin = fanin emit fdcopy outbuf reorder strbuf term util
@@ -117,7 +118,7 @@ FUZZ_SAN = address,undefined
 FUZZ_TARGETS = template options records joblog
 FUZZ_template = template placeholder shlex shquote strbuf job util
 FUZZ_options = cli clipipe clivalues cliwords cpus halt rlimits ratelimit util
-FUZZ_records = input pipein pipefeed blockcut sources columns batch job strbuf util
+FUZZ_records = input pipein pipefeed deal blockcut sources columns batch job strbuf util
 FUZZ_joblog = resume seqset util
 fuzz_objs = $(patsubst %,$(FUZZ_O)/%.o,$(FUZZ_$(1)))
 # What the option parser allocates (lists such as --env, --overload-exit)

@@ -13,7 +13,7 @@ _fanout_opts='--adaptive --arg-file --bar --batch --batch-timeout --block
 	--max-args --max-replace-args --max-procs --memfree --nice --no-run-if-empty
 	--null --overload-exit
 	--pipe --progress --quiet-failures --rate --recend --recstart --results --resume
-	--resume-failed --retries --retry-delay --rlimit --shard --shell --slf --ssh
+	--resume-failed --retries --retry-delay --rlimit --round --round-robin --shard --shell --slf --ssh
 	--spreadstdin --ssh-give-up --sshlogin --sshloginfile --stats --tag --tagstring --timeout
 	--tmpdir --ungroup --verbose --version --wd --workdir --xapply --xargs
 	-0 -a -C -d -h -I -j -k -L -m -M -n -N -P -r -s -S -t -u -v -V -X'

@@ -119,6 +119,8 @@ complete -c fanout -n __fanout_in_options -l resume-failed -d 'Like --resume, bu
 complete -c fanout -n __fanout_in_options -l retries -x -d 'Run a failed job up to N more times'
 complete -c fanout -n __fanout_in_options -l retry-delay -x -d 'Backoff before a retry, doubling (default 1s)'
 complete -c fanout -n __fanout_in_options -l rlimit -x -a 'as= core= cpu= data= fsize= nofile= nproc= stack=' -d 'Limits in each job'
+complete -c fanout -n __fanout_in_options -l round-robin -d '--pipe with only -j jobs, each reading block after block'
+complete -c fanout -n __fanout_in_options -l round -d '--pipe with only -j jobs (same as --round-robin)'
 complete -c fanout -n __fanout_in_options -l shard -x -d 'Run only jobs K, K+N, ... (K from 0): one part of N'
 complete -c fanout -n __fanout_in_options -s s -l shell -d 'COMMAND is one sh script, records quoted in'
 complete -c fanout -n __fanout_in_options -l stats -d 'Print a summary of the run on stderr at the end'

@@ -40,7 +40,7 @@ enum opt_id {
 	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
 	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TAGSTRING, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
 	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT,
-	O_BLOCK, O_PIPE, O_RECEND, O_RECSTART, O_END
+	O_BLOCK, O_PIPE, O_RECEND, O_RECSTART, O_ROUND_ROBIN, O_END
 };
 
 /* Which options were given, one bit per opt_id: conflicts are refused. */
@@ -132,6 +132,8 @@ static const struct optdef optdefs[] = {
 	{ "retry-delay", 0, O_RETRY_DELAY, "DUR", "backoff before a retry, doubling (default 1s)" },
 	{ "rlimit", 0, O_RLIMIT, "LIMITS", "limits in each job: as, cpu, fsize, nofile,\n"
 						"nproc, core, stack, data (cpu=10,as=2G)" },
+	{ "round-robin", 0, O_ROUND_ROBIN, NULL, "--pipe with only -j jobs, each reading block\n"
+					      "after block (implies --pipe)" },
 	{ "shard", 0, O_SHARD, "K/N", "run only jobs K, K+N, K+2N, ... (K from 0), one\n"
 				   "part of N: one fanout per node (Slurm)" },
 	{ "shell", 's', O_SHELL, NULL, "COMMAND is one sh script, records quoted in" },
@@ -168,6 +170,7 @@ static const struct alias {
 	{ "wd", 0, O_WORKDIR },
 	{ "block-size", 0, O_BLOCK },
 	{ "spreadstdin", 0, O_PIPE },
+	{ "round", 0, O_ROUND_ROBIN },
 	{ "dryrun", 0, O_DRY_RUN },
 	{ "halt-on-error", 0, O_HALT },
 	{ NULL, 'P', O_JOBS },
@@ -350,6 +353,7 @@ static void apply(struct opts *o, const struct optdef *d, const char *name,
 	case O_RESUME: o->resume = true; break;
 	case O_RESUME_FAILED: o->resume_failed = true; break;
 	case O_RETRIES: o->retries = (int)num_arg(name, v, 0, 1000000); break;
+	case O_ROUND_ROBIN: o->round_robin = o->pipe = true; break;
 	case O_RETRY_DELAY: o->retry_delay_ns = dur_arg(name, v, 1); break;
 	case O_SHARD: shard_arg(o, name, v); break;
 	case O_SHELL: o->shell = true; break;
@@ -462,6 +466,8 @@ static const struct {
 	{ O_PIPE, O_DELIM, "--pipe cuts at --recend: write --recend, not "
 			   "--delimiter" },
 	{ O_PIPE, O_BATCH_TIMEOUT, "--batch-timeout cannot be used with --pipe" },
+	{ O_ROUND_ROBIN, O_RETRIES, "--round-robin cannot be used with --retries "
+				    "(a job's blocks are not kept)" },
 };
 
 /* Checks that need the whole command line; SEEN has a bit per option. */
@@ -527,6 +533,8 @@ static void parse_option(struct opts *o, int argc, char **argv, int *i,
 		}
 		apply(o, d, name, v);
 		add(seen, d->id);
+		if (d->id == O_ROUND_ROBIN)
+			add(seen, O_PIPE);      /* it implies --pipe */
 		return;
 	}
 	/* A cluster of short options: -kj4, -j 4, -0k. */

@@ -43,12 +43,12 @@ static const char *record_placeholder(const struct opts *o, const char *w)
 void clipipe_check(struct opts *o)
 {
 	if (!o->pipe) {
+		/* (--round-robin sets --pipe: it cannot be here.) */
 		if (o->block_size || o->recend || o->recstart ||
-		    o->pipe_header || o->round_robin)
+		    o->pipe_header)
 			die(EXIT_USAGE, "--%s needs --pipe%s",
 			    o->block_size ? "block" : o->recend ? "recend"
-			    : o->recstart ? "recstart"
-			    : o->pipe_header ? "header N" : "round-robin",
+			    : o->recstart ? "recstart" : "header N",
 			    o->pipe_header ? " (without it, only ':')" : "");
 		return;
 	}

@@ -93,7 +93,7 @@ static void follow(struct exec *x, int out, int err)
 	x->pfd[PIDFD] = (struct pollfd){ .fd = spawn_pidfd(x->a->pid),
 					 .events = POLLIN };
 	x->pfd[CANCEL] = (struct pollfd){ .fd = c->cancel_fd, .events = POLLIN };
-	x->pfd[FEED] = (struct pollfd){ .fd = x->feed.fd, .events = POLLOUT };
+	pipefeed_poll(&x->feed, &x->pfd[FEED]);
 	x->exited = false;
 	x->dl = (struct deadlines){ NEVER, NEVER, NEVER };
 	if (c->timeout_ns)
@@ -266,9 +266,10 @@ enum exec_wait exec_wait(struct exec *x)
 		if (!wait_ready(x, now))
 			continue;
 		read_pipes(x);
-		if (x->pfd[FEED].fd >= 0 && x->pfd[FEED].revents &&
-		    !pipefeed_write(&x->feed))
-			x->pfd[FEED].fd = -1;
+		if (x->pfd[FEED].fd >= 0 && x->pfd[FEED].revents) {
+			pipefeed_write(&x->feed);
+			pipefeed_poll(&x->feed, &x->pfd[FEED]);
+		}
 		if (x->pfd[PIDFD].fd >= 0 && x->pfd[PIDFD].revents) {
 			close(x->pfd[PIDFD].fd);
 			x->pfd[PIDFD].fd = -1;

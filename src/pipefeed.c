@@ -10,6 +10,12 @@
  * references again), or pread+write where the file system cannot splice. The pipe is
  * made as large as the system lets an unprivileged process have (1 MiB by
  * default), so that a job reading fast is woken rarely.
+ *
+ * --round-robin (deal.h): the job's own first block (its --header) goes
+ * first, then the feed takes block after block from the deal, each once
+ * the last is written and the pipe has room again. A dealt block is freed
+ * as soon as it is written, long before the job ends: its bytes are
+ * copied into the pipe with write(2), never vmspliced.
  */
 #define _GNU_SOURCE
 #include "pipefeed.h"
@@ -33,11 +39,23 @@ int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd)
 	f->b = b;
 	f->done = 0;
 	f->fd = -1;
+	f->deal = b->deal;
+	f->dealt = NULL;
+	f->base = 0;
+	f->waiting = false;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 #ifdef F_SETPIPE_SZ
 	/* Best effort: past the per-user limit the pipe keeps its size. */
-	if (block_size(b) > 65536)
+	if (f->deal)
+		/*
+		 * A block's worth at most: the feed takes the next block
+		 * once the pipe has room, so a bigger pipe would hold
+		 * blocks a job dying early never reads, which others could.
+		 */
+		(void)fcntl(p[1], F_SETPIPE_SZ, f->deal->block < PIPE_WANT
+					       ? (int)f->deal->block : PIPE_WANT);
+	else if (block_size(b) > 65536)
 		(void)fcntl(p[1], F_SETPIPE_SZ,
 			    block_size(b) < PIPE_WANT ? (int)block_size(b)
 						      : PIPE_WANT);
@@ -72,7 +90,7 @@ static ssize_t put_pages(struct pipefeed *f, const char *buf, size_t n)
 	struct iovec iov = { (void *)buf, n };
 	ssize_t w;
 
-	if (atomic_load(&no_vmsplice))
+	if (f->deal || atomic_load(&no_vmsplice))
 		return put_mem(f, buf, n);
 	w = vmsplice(f->fd, &iov, 1, SPLICE_F_NONBLOCK);
 	if (w >= 0)
@@ -112,14 +130,55 @@ static ssize_t put_file(struct pipefeed *f, uint64_t at)
 	return put_mem(f, f->bounce, (size_t)r);
 }
 
+/*
+ * --round-robin: F's block is written; take the next from the deal (or
+ * wait for one). False: no block will come.
+ */
+static bool pull(struct pipefeed *f)
+{
+	struct block *b;
+
+	switch (deal_take(f->deal, &b)) {
+	case DEAL_GOT:
+		block_free(f->dealt);
+		f->b = f->dealt = b;
+		f->base = f->done;
+		f->waiting = false;
+		return true;
+	case DEAL_EMPTY:
+		f->waiting = true;
+		return true;
+	case DEAL_OVER:
+		break;
+	}
+	return false;
+}
+
 bool pipefeed_write(struct pipefeed *f)
 {
-	const struct block *b = f->b;
+	bool wrote = false;
 
-	while (f->fd >= 0 && f->done < block_size(b)) {
-		uint64_t at = f->done;
+	while (f->fd >= 0) {
+		const struct block *b = f->b;
+		uint64_t at = f->done - f->base;
 		ssize_t w;
 
+		if (at == block_size(b)) {
+			/*
+			 * The next block once the pipe has room again (the
+			 * next POLLOUT), so that a job that reads slowly
+			 * does not sit on a block another would take now.
+			 */
+			if (!f->deal)
+				break;
+			if (wrote)
+				return true;
+			if (!pull(f))
+				break;
+			if (f->waiting)
+				return true;
+			continue;
+		}
 		if (at < b->len)
 			w = put_pages(f, b->buf + at, b->len - (size_t)at);
 		else if ((at -= b->len) < b->headlen)
@@ -131,9 +190,16 @@ bool pipefeed_write(struct pipefeed *f)
 		if (w == 0)
 			return true;
 		f->done += (uint64_t)w;
+		wrote = true;
 	}
 	pipefeed_close(f);
 	return false;
+}
+
+void pipefeed_poll(const struct pipefeed *f, struct pollfd *p)
+{
+	p->fd = f->fd < 0 ? -1 : f->waiting ? deal_fd(f->deal) : f->fd;
+	p->events = f->waiting ? POLLIN : POLLOUT;
 }
 
 void pipefeed_close(struct pipefeed *f)
@@ -142,6 +208,10 @@ void pipefeed_close(struct pipefeed *f)
 		close(f->fd);
 		f->fd = -1;
 	}
+	/* A dealt block the job did not read: its choice, as for --pipe. */
+	block_free(f->dealt);
+	f->dealt = NULL;
+	f->waiting = false;
 }
 
 void pipefeed_release(struct pipefeed *f)

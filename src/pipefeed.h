@@ -15,11 +15,14 @@
 #ifndef FANOUT_PIPEFEED_H
 #define FANOUT_PIPEFEED_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
+
+#include "deal.h"
 
 struct block {
 	char *buf;              /* in memory (malloc'd, the block's own) */
@@ -29,6 +32,8 @@ struct block {
 	int fd;                 /* file ranges: the file, or -1 */
 	off_t off;              /* file ranges: where the range starts */
 	size_t flen;            /* file ranges: its length */
+	struct deal *deal;      /* --round-robin: a consumer's first block
+				   (its --header), then the dealt ones */
 };
 
 /* All the bytes of block B. */
@@ -41,6 +46,8 @@ static inline uint64_t block_size(const struct block *b)
 static inline void block_free(struct block *b)
 {
 	if (b) {
+		if (b->deal)
+			deal_leave(b->deal);
 		free(b->buf);
 		free(b);
 	}
@@ -49,8 +56,13 @@ static inline void block_free(struct block *b)
 struct pipefeed {
 	const struct block *b;
 	int fd;                 /* our end of the job's stdin; -1: closed */
-	uint64_t done;          /* bytes of the block written so far */
+	uint64_t done;          /* bytes written so far */
 	char *bounce;           /* for files splice(2) cannot read */
+	/* --round-robin: the job reads block after block from a deal. */
+	struct deal *deal;
+	struct block *dealt;    /* the block being written: the feed's */
+	uint64_t base;          /* `done` when the current block began */
+	bool waiting;           /* for the deal to have a block */
 };
 
 /*
@@ -62,8 +74,12 @@ int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd);
 /*
  * Write what the pipe takes now. False once the feed is over (the whole
  * block written, or the job closed its stdin): its end is then closed.
+ * With --round-robin, the blocks taken from the deal follow.
  */
 bool pipefeed_write(struct pipefeed *f);
+
+/* What to poll for F's next pipefeed_write(): fd -1 once it is over. */
+void pipefeed_poll(const struct pipefeed *f, struct pollfd *p);
 
 /* Close our end (if open): the job sees the end of its input. */
 void pipefeed_close(struct pipefeed *f);

@@ -6,6 +6,11 @@
  * where the block ends; the bytes after that (the start of the next
  * record) are copied to the next block's buffer, which is the only copy
  * fanout makes. A record longer than the buffer grows it.
+ *
+ * --round-robin: the blocks carry no header (each consumer reads it once,
+ * from its own first block), and the reader outlives the input: it waits
+ * until the deal's last block is taken, starting a consumer in place of
+ * any that left while blocks still waited.
  */
 #define _GNU_SOURCE
 #include "pipein.h"
@@ -18,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deal.h"
 #include "job.h"
 #include "pipefeed.h"
 #include "strbuf.h"
@@ -28,6 +34,12 @@
 
 /* The --header lines end at the N-th newline, whatever --recend is. */
 static const struct blockcut lines = { "\n", 1, NULL, 0 };
+
+/* --round-robin: the blocks' deal, and the header each consumer reads. */
+static struct deal *dealer;
+static const char *rr_hdr;
+static size_t rr_hdrlen;
+static bool rr_orphaned;        /* blocks were left with no consumer */
 
 struct stream {
 	const struct pipein_conf *c;
@@ -49,6 +61,74 @@ static bool put_block(const struct pipein_conf *c, uint64_t *seq,
 	j->block = b;
 	j->queued_ns = now_ns();
 	return c->put(j, c->arg);
+}
+
+/* --round-robin: a consumer's first block, the --header lines. */
+static struct block *consumer(void)
+{
+	struct block *b = xcalloc(1, sizeof *b);
+
+	/* A copy: the job may outlive the reader's own. */
+	if (rr_hdrlen) {
+		b->buf = xmalloc(rr_hdrlen);
+		memcpy(b->buf, rr_hdr, rr_hdrlen);
+		b->len = rr_hdrlen;
+	}
+	b->fd = -1;
+	b->deal = dealer;
+	return b;
+}
+
+/* The reader's place in the numbering, for the deal's start callback. */
+struct starter {
+	const struct pipein_conf *c;
+	uint64_t *seq;
+};
+
+/* deal_start_fn: one consumer more. */
+static bool start_consumer(void *arg)
+{
+	struct starter *st = arg;
+
+	return put_block(st->c, st->seq, consumer());
+}
+
+/* What the deal said, on the reader's side; false: stop reading. */
+static bool dealt(enum deal_put r)
+{
+	if (r == DEAL_ORPHANED && !rr_orphaned) {
+		warning("--round-robin: every job ended before the input did; "
+			"the rest of it was given to none");
+		rr_orphaned = true;
+	}
+	return r == DEAL_QUEUED;
+}
+
+/*
+ * Block B is cut: the stdin of a job of its own, or (--round-robin) into
+ * the deal, which starts the consumers. False once the run stops.
+ */
+static bool give(const struct pipein_conf *c, uint64_t *seq, struct block *b)
+{
+	struct starter st = { c, seq };
+
+	if (!dealer)
+		return put_block(c, seq, b);
+	if (dealt(deal_put(dealer, b, c->stop_fd, start_consumer, &st)))
+		return true;
+	block_free(b);
+	return false;
+}
+
+/* --round-robin: the input is over; wait until each block is taken. */
+static void finish_deal(const struct pipein_conf *c, uint64_t *seq)
+{
+	struct starter st = { c, seq };
+
+	if (!dealer)
+		return;
+	deal_close(dealer);
+	dealt(deal_drain(dealer, c->stop_fd, start_consumer, &st));
 }
 
 /* Wait until the input is readable (true) or the run stops (false). */
@@ -120,6 +200,14 @@ static bool take_header(struct stream *s)
 		p = s->len;     /* the input is all header */
 	s->hdr = xmalloc(p);
 	memcpy(s->hdr, s->buf, p);
+	if (dealer) {
+		/* The consumers read it, not each block. */
+		rr_hdr = s->hdr;
+		rr_hdrlen = p;
+		s->len -= p;
+		memmove(s->buf, s->buf + p, s->len);
+		return true;
+	}
 	/* The buffer is now what every block is: the header, then body. */
 	s->hdrlen = p;
 	return true;
@@ -142,7 +230,7 @@ static bool send_block(struct stream *s, size_t p)
 	s->buf = next;
 	s->cap = cap;
 	s->len = s->hdrlen + rest;
-	return put_block(s->c, &s->seq, b);
+	return give(s->c, &s->seq, b);
 }
 
 static void read_stream(struct stream *s)
@@ -186,6 +274,7 @@ static int stream(const struct pipein_conf *c)
 		(void)fcntl(c->fd, F_SETPIPE_SZ, 1 << 20);
 #endif
 	read_stream(&s);
+	finish_deal(c, &s.seq);
 	free(s.buf);
 	free(s.hdr);
 	return s.error ? -1 : 0;
@@ -304,6 +393,13 @@ static int ranges(const struct pipein_conf *c)
 	if (c->header)
 		off += (off_t)(hdrlen = file_header(&f, &hdr));
 	file_hdr = hdr;
+	if (dealer) {
+		/* The consumers read it, not each block. */
+		rr_hdr = hdr;
+		rr_hdrlen = hdrlen;
+		hdr = NULL;
+		hdrlen = 0;
+	}
 	while (off < f.size && !f.error) {
 		off_t end = cut_near(&f, off);
 		struct block *b = xcalloc(1, sizeof *b);
@@ -313,10 +409,11 @@ static int ranges(const struct pipein_conf *c)
 		b->fd = c->fd;
 		b->off = off;
 		b->flen = (size_t)(end - off);
-		if (!put_block(c, &seq, b))
+		if (!give(c, &seq, b))
 			break;
 		off = end;
 	}
+	finish_deal(c, &seq);
 	free(f.win);
 	return f.error ? -1 : 0;
 }
@@ -325,9 +422,21 @@ void pipein_free(void)
 {
 	free(file_hdr);
 	file_hdr = NULL;
+	deal_free(dealer);
+	dealer = NULL;
+	rr_hdr = NULL;
+	rr_hdrlen = 0;
+	rr_orphaned = false;
 }
 
 int pipein_run(const struct pipein_conf *c)
 {
-	return c->ranges ? ranges(c) : stream(c);
+	/* Two blocks queued, as the injector holds two jobs otherwise. */
+	if (c->round_robin && !(dealer = deal_new(2, c->round_robin, c->block))) {
+		warning_errno("cannot make a pipe");
+		return -1;
+	}
+	if ((c->ranges ? ranges(c) : stream(c)) < 0 || rr_orphaned)
+		return -1;
+	return 0;
 }

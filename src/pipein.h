@@ -12,6 +12,10 @@
  *
  * Memory: one block being filled here; the put() sink blocks when the
  * queue is full, which is the back-pressure on the input.
+ *
+ * --round-robin: the blocks go into a deal (deal.h) instead, and the jobs
+ * put() are its consumers, at most -j alive at once; each reads the
+ * --header lines once, then block after block.
  */
 #ifndef FANOUT_PIPEIN_H
 #define FANOUT_PIPEIN_H
@@ -31,6 +35,8 @@ struct pipein_conf {
 	size_t nrec;            /* -N: records a block; 0: by size */
 	struct blockcut cut;
 	size_t header;          /* --header: lines repeated in every block */
+	int round_robin;        /* --round-robin: -j consumers; 0: a job
+				   a block */
 	int stop_fd;            /* readable once the reader must stop */
 	batch_put_fn *put;      /* takes each job, numbered from 1 */
 	void *arg;
@@ -39,7 +45,7 @@ struct pipein_conf {
 /* Cut C's input into jobs; 0, or -1 after a read error (said on stderr). */
 int pipein_run(const struct pipein_conf *c);
 
-/* Free what the blocks of a finished run shared (the file's header). */
+/* Free what the blocks of a finished run shared (the header, the deal). */
 void pipein_free(void);
 
 #endif
