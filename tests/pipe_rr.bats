@@ -97,15 +97,13 @@ dealt() {
 	run timeout 60 "$FANOUT" --round-robin -j2 --block 4k -s \
 		'if [ {#} = 1 ]; then head -1 > got/1; else cat > got/{#}; fi' < in
 	[ "$status" -eq 0 ]
-	# Each line at most once; what is missing lies within the first
-	# blocks (job 1 holds a block and a pipe of a block at most).
-	cat got/* | sort -n | uniq -d > dup
+	# Each line at most once; what is missing is what job 1 could hold:
+	# what head read, a pipe of a block, the block being written.
+	cat got/* | sort | uniq -d > dup
 	[ ! -s dup ]
-	sort -n got/* > all
-	comm -23 <(sort -n in) all | sort -n > lost
-	echo "lost $(wc -l < lost) lines, the last $(tail -1 lost)"
-	[ "$(tail -1 lost)" -lt 10000 ]
-	[ "$(tail -1 all)" = 200000 ]
+	comm -23 <(sort in) <(cat got/* | sort) > lost
+	echo "lost $(wc -l < lost) lines, $(wc -c < lost) bytes"
+	[ "$(wc -c < lost)" -lt 32768 ]
 	# A job that exits early is replaced by a new one.
 	run timeout 60 "$FANOUT" --round-robin -j2 --block 4k head -1 < in
 	[ "$status" -eq 0 ]
