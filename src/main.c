@@ -209,6 +209,7 @@ static const struct pipein_conf *pipe_conf(struct runner *r, int fd)
 		.cut = { o->recend, o->recendlen, o->recstart, o->recstartlen },
 		.header = o->pipe_header, .stop_fd = runstate_stop_fd(),
 		.round_robin = o->round_robin ? o->jobs : 0,
+		.dry_run = o->dry_run,
 		.put = admit, .arg = r,
 	};
 	pc.ranges = !o->records && fstat(fd, &st) == 0 &&

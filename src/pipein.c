@@ -94,9 +94,10 @@ static bool start_consumer(void *arg)
 }
 
 /* What the deal said, on the reader's side; false: stop reading. */
-static bool dealt(enum deal_put r)
+static bool dealt(const struct pipein_conf *c, enum deal_put r)
 {
-	if (r == DEAL_ORPHANED && !rr_orphaned) {
+	/* --dry-run: the consumers only showed their commands. */
+	if (r == DEAL_ORPHANED && !c->dry_run && !rr_orphaned) {
 		warning("--round-robin: every job ended before the input did; "
 			"the rest of it was given to none");
 		rr_orphaned = true;
@@ -114,7 +115,7 @@ static bool give(const struct pipein_conf *c, uint64_t *seq, struct block *b)
 
 	if (!dealer)
 		return put_block(c, seq, b);
-	if (dealt(deal_put(dealer, b, c->stop_fd, start_consumer, &st)))
+	if (dealt(c, deal_put(dealer, b, c->stop_fd, start_consumer, &st)))
 		return true;
 	block_free(b);
 	return false;
@@ -128,7 +129,7 @@ static void finish_deal(const struct pipein_conf *c, uint64_t *seq)
 	if (!dealer)
 		return;
 	deal_close(dealer);
-	dealt(deal_drain(dealer, c->stop_fd, start_consumer, &st));
+	dealt(c, deal_drain(dealer, c->stop_fd, start_consumer, &st));
 }
 
 /* Wait until the input is readable (true) or the run stops (false). */

@@ -37,6 +37,7 @@ struct pipein_conf {
 	size_t header;          /* --header: lines repeated in every block */
 	int round_robin;        /* --round-robin: -j consumers; 0: a job
 				   a block */
+	bool dry_run;           /* --dry-run: the consumers read nothing */
 	int stop_fd;            /* readable once the reader must stop */
 	batch_put_fn *put;      /* takes each job, numbered from 1 */
 	void *arg;

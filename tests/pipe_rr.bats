@@ -117,6 +117,12 @@ dealt() {
 	[[ "$output" == *"--round-robin: every job ended before the input did; the rest of it was given to none"* ]]
 }
 
+@test "--dry-run shows the -j commands and ends" {
+	run bash -c "seq 100000 | '$FANOUT' --dry-run --round-robin -j2 --block 10k wc -l"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'wc -l\nwc -l' ]
+}
+
 @test "Ctrl-C stops the reader and the jobs" {
 	mkfifo in
 	yes > in &
