@@ -218,9 +218,10 @@ static const struct pipein_conf *pipe_conf(struct runner *r, int fd)
 	 * -a FILE without --block: GNU parallel --pipepart's own default, 10
 	 * blocks a job slot (its --block -10), not 1M: starting a job costs
 	 * far more than passing 1M on (bench/pipe.sh: 512 jobs of `wc -l`
-	 * spent 2/3 of the run's CPU in exec). Stdin keeps --pipe's 1M.
+	 * spent 2/3 of the run's CPU in exec). Stdin keeps --pipe's 1M, and
+	 * so does --round-robin, which starts -j jobs whatever the blocks.
 	 */
-	if (pc.ranges && o->block_auto && o->nsrc == 1 &&
+	if (pc.ranges && o->block_auto && !o->round_robin && o->nsrc == 1 &&
 	    strcmp(o->src[0].file, "-") != 0 && st.st_size > pc.start)
 		pc.block = 1 + (size_t)((uint64_t)(st.st_size - pc.start) /
 					(uint64_t)(o->jobs > 0 ? o->jobs : 1) / 10);
