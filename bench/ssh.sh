@@ -11,74 +11,149 @@
 #
 #   bench/ssh.sh            ROUNDS=5 by default
 #
-# What the remote login shell reads per session (root's ~/.bashrc here
-# runs pyenv init: ~100 ms a job) is paid by every contender alike and
-# shrinks the ratios: log in as an account with cheap rc files to see
-# fanout's own cost.
+# Whose login: every remote job starts the login shell, which reads that
+# account's rc files, and both contenders pay it alike. Root's ~/.bashrc
+# on our VM runs `pyenv init` (~100 ms a job), which hides the runners'
+# own cost. So, run as root, the bench measures twice in one run: as root
+# (rc and all), then as a throwaway account made for the run
+# (useradd -M, login shell /bin/sh, HOME in the run's temp dir; the sshds,
+# masters and runners all run as it, through setpriv) which is removed at
+# the end. Run as anyone else, it measures as that user only.
+# A SIGKILLed run leaves the account behind: `userdel fobench<PID>`.
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
+
+# rounds WHO: ROUNDS rounds of A and B as the current user, on sshds of
+# its own; one row per round on stdout, prefixed by WHO.
+rounds() {
+	local who=$1 r b f20 f60 tx tf tp
+	# D and MPIDS are global: the EXIT trap runs after this function.
+	D=$(mktemp -d -t fo.XXXXXX) MPIDS=
+	# shellcheck disable=SC2317  # called by the trap
+	stop() {
+		local p
+		for p in $MPIDS; do kill "$p" 2>/dev/null; done
+		for p in "$D"/ssh/h*/sshd.pid; do [ -s "$p" ] && kill "$(cat "$p")"; done
+		rm -rf "$D"
+	}
+	trap stop EXIT
+	"$REPO/tests/lib/ssh-up.sh" "$D/ssh" $((20000 + RANDOM % 20000)) \
+		$((40000 + RANDOM % 20000)) >/dev/null || die "sshd did not come up"
+	SSH="ssh -F $D/ssh/ssh_config"
+	for h in h1 h2; do   # the floors' masters, one per host
+		$SSH -o ControlMaster=yes -o ControlPath="$D/$h" -o ControlPersist=no -N $h </dev/null &
+		MPIDS="$MPIDS $!"
+		for _ in $(seq 100); do [ -S "$D/$h" ] && break; sleep 0.05; done
+	done
+
+	now() { echo "$EPOCHREALTIME"; }
+	secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
+	bare() {   # seconds for $1 sequential `ssh -S SOCK h1 true`
+		local t0 i
+		t0=$(now)
+		for ((i = 0; i < $1; i++)); do $SSH -S "$D/h1" h1 true; done
+		secs "$t0" "$(now)"
+	}
+	fo1() {    # seconds for fanout running $1 jobs on one slot of h1
+		local t0
+		t0=$(now)
+		"$FANOUT" --ssh "$SSH" -S 1/h1 true ::: $(seq "$1") ||
+			{ echo "bench: fanout failed" >&2; echo nan; return; }
+		secs "$t0" "$(now)"
+	}
+	# The throughput floor: bare `ssh -S` through the masters, 4 at once
+	# per host by xargs, 100 jobs each; what any ssh-per-job runner pays.
+	xfloor() {
+		local h pids=
+		for h in h1 h2; do
+			seq 100 | xargs -P4 -n1 $SSH -n -S "$D/$h" $h true &
+			pids="$pids $!"
+		done
+		# shellcheck disable=SC2086
+		wait $pids
+	}
+	thr() {    # seconds for 200 jobs over 2 hosts x 4 slots, by $1
+		local t0
+		t0=$(now)
+		case $1 in
+		floor) xfloor ;;
+		fanout) "$FANOUT" --ssh "$SSH" -S 4/h1,4/h2 true ::: $(seq 200) ;;
+		parallel) parallel --ssh "$SSH" -M -S 4/h1,4/h2 true ::: $(seq 200) ;;
+		esac || { echo "bench: $1 failed: round left out" >&2; echo nan; return; }
+		secs "$t0" "$(now)"
+	}
+	for ((r = 1; r <= ROUNDS; r++)); do
+		b=$(bare 40)
+		f20=$(fo1 20)
+		f60=$(fo1 60)
+		tx=$(thr floor)
+		tf=$(thr fanout)
+		tp=$(thr parallel)
+		awk -v w="$who" -v r="$r" -v b="$b" -v f20="$f20" -v f60="$f60" \
+		    -v tx="$tx" -v tf="$tf" -v tp="$tp" 'BEGIN {
+			bm = b / 40 * 1000; fm = (f60 - f20) / 40 * 1000
+			printf "%s %d %.1f %.1f %.2f %.1f %.1f %.1f %.2f %.2f\n", w, r, bm, fm,
+				fm / bm, 200 / tx, 200 / tf, 200 / tp, tx / tf, tp / tf }'
+	done
+}
+
+if [ "${1:-}" = --rounds ]; then   # the throwaway account's half (below)
+	rounds "$2"
+	exit
+fi
+
 command -v parallel >/dev/null || die "GNU parallel is not installed"
 [ -x /usr/sbin/sshd ] || die "openssh-server is not installed"
 build
-D=$(mktemp -d -t fo.XXXXXX)
-stop() {
-	local p
-	[ -n "${MPID:-}" ] && kill "$MPID" 2>/dev/null
-	for p in "$D"/ssh/h*/sshd.pid; do [ -s "$p" ] && kill "$(cat "$p")"; done
-	rm -rf "$D"
-}
-trap stop EXIT
-"$REPO/tests/lib/ssh-up.sh" "$D/ssh" $((20000 + RANDOM % 20000)) $((40000 + RANDOM % 20000)) \
-	>/dev/null || die "sshd did not come up"
-SSH="ssh -F $D/ssh/ssh_config"
-$SSH -o ControlMaster=yes -o ControlPath="$D/cm" -o ControlPersist=no -N h1 </dev/null &
-MPID=$!
-for i in $(seq 100); do [ -S "$D/cm" ] && break; sleep 0.05; done
 
-now() { echo "$EPOCHREALTIME"; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
-bare() {   # seconds for $1 sequential `ssh -S SOCK h1 true`
-	local t0 i
-	t0=$(now)
-	for ((i = 0; i < $1; i++)); do $SSH -S "$D/cm" h1 true; done
-	secs "$t0" "$(now)"
-}
-fo1() {    # seconds for fanout running $1 jobs on one slot of h1
-	local t0
-	t0=$(now)
-	"$FANOUT" --ssh "$SSH" -S 1/h1 true ::: $(seq "$1") ||
-		{ echo "bench: fanout failed" >&2; echo nan; return; }
-	secs "$t0" "$(now)"
-}
-thr() {    # seconds for 200 jobs over 2 hosts x 4 slots, by $1
-	local t0
-	t0=$(now)
-	case $1 in
-	fanout) "$FANOUT" --ssh "$SSH" -S 4/h1,4/h2 true ::: $(seq 200) ;;
-	parallel) parallel --ssh "$SSH" -M -S 4/h1,4/h2 true ::: $(seq 200) ;;
-	esac || { echo "bench: $1 failed: round left out" >&2; echo nan; return; }
-	secs "$t0" "$(now)"
+# as_plain: make the account, run rounds as it, remove it.
+as_plain() {
+	# U and T are global: the EXIT trap runs after this function.
+	U=fobench$$
+	command -v useradd >/dev/null && command -v setpriv >/dev/null ||
+		die "as root, the plain-user half needs useradd and setpriv"
+	T=$(mktemp -d -t fo.XXXXXX)
+	chmod 755 "$T"
+	# shellcheck disable=SC2317  # called by the trap
+	gone() {
+		local p
+		# What it left: GNU parallel -M's master keepers outlive it.
+		for p in $(ps -u "$U" -o pid= 2>/dev/null); do kill "$p" 2>/dev/null; done
+		sleep 1
+		for p in $(ps -u "$U" -o pid= 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		userdel "$U" 2>/dev/null || echo "bench: could not remove the account $U" >&2
+		rm -rf "$T"
+	}
+	trap gone EXIT
+	useradd -M -d "$T/home" -s /bin/sh -U "$U" || die "useradd $U failed"
+	install -d -o "$U" -g "$U" -m 700 "$T/home"
+	echo "# as $U: login shell /bin/sh, HOME=$T/home" >&2
+	setpriv --reuid "$U" --regid "$U" --init-groups \
+		env -i HOME="$T/home" USER="$U" LOGNAME="$U" SHELL=/bin/sh \
+		PATH=/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp ROUNDS="$ROUNDS" \
+		NOBUILD=1 FANOUT="$FANOUT" bash "$BENCH/ssh.sh" --rounds plain
 }
 
 describe
-echo "# round  bare_ms  fanout_ms  ratio  fanout_jobs_s  parallel_jobs_s  ratio"
-for ((r = 1; r <= ROUNDS; r++)); do
-	b=$(bare 40)
-	f20=$(fo1 20)
-	f60=$(fo1 60)
-	tf=$(thr fanout)
-	tp=$(thr parallel)
-	awk -v r="$r" -v b="$b" -v f20="$f20" -v f60="$f60" -v tf="$tf" -v tp="$tp" 'BEGIN {
-		bm = b / 40 * 1000; fm = (f60 - f20) / 40 * 1000
-		printf "%d %.1f %.1f %.2f %.1f %.1f %.2f\n", r, bm, fm, fm / bm, 200 / tf, 200 / tp, tp / tf }'
-done | tee "$OUT/ssh.rounds"
+echo "# who round bare_ms fanout_ms ratio floor_jobs_s fanout_jobs_s parallel_jobs_s fanout/floor fanout/parallel"
+{
+	if [ "$(id -u)" = 0 ]; then
+		(rounds root)
+		(as_plain)
+	else
+		(rounds "$(id -un)")
+	fi
+} | tee "$OUT/ssh.rounds"
 # A round where a runner failed, or the noise made the slope negative, is
 # left out of the medians (it stays in ssh.rounds).
-awk '!/^#/ && $3 > 0 && $4 != "nan" && $7 != "nan" { o[NR] = $4; t[NR] = $7; n++ }
-     function med(a, n,   i, j, x, k) { k = 0; for (i in a) x[++k] = a[i]
-	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (x[j] < x[i]) { t0 = x[i]; x[i] = x[j]; x[j] = t0 }
+awk '!/^#/ && $4 > 0 && $5 != "nan" && $10 != "nan" && $9 != "nan" {
+	w[$1] = 1; o[$1] = o[$1] " " $5; x[$1] = x[$1] " " $9; t[$1] = t[$1] " " $10 }
+     function med(s,   x, k, i, j, t0) { k = split(s, x, " ")
+	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (x[j] + 0 < x[i] + 0) { t0 = x[i]; x[i] = x[j]; x[j] = t0 }
 	return k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2 }
-     END { printf "# median per-job overhead, fanout -S / bare ssh -S: %.2fx (target <= 1.3)\n", med(o, n)
-	   printf "# median throughput, fanout / GNU parallel -M:       %.2fx (target >= 5)\n", med(t, n) }' \
+     END { for (who in w) {
+	   printf "# %s: median per-job overhead, fanout -S / bare ssh -S: %.2fx (target <= 1.3)\n", who, med(o[who])
+	   printf "# %s: median throughput, fanout / floor (xargs + ssh -S): %.2fx\n", who, med(x[who])
+	   printf "# %s: median throughput, fanout / GNU parallel -M:       %.2fx (target >= 5)\n", who, med(t[who]) } }' \
 	"$OUT/ssh.rounds" | tee "$OUT/ssh.summary"

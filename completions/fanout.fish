@@ -141,4 +141,4 @@ complete -c fanout -n __fanout_in_options -l ssh -x -d 'Ssh command for remote j
 complete -c fanout -n __fanout_in_options -l ssh-give-up -x -d 'End the run when every host is down for DUR (5m)'
 complete -c fanout -n __fanout_in_options -s S -l sshlogin -x -d 'Run jobs on [N/][user@]host[:port],...; : is this machine'
 complete -c fanout -n __fanout_in_options -l sshloginfile -l slf -r -F -d 'Sshlogins from FILE, one a line; - is stdin'
-complete -c fanout -n __fanout_in_options -l workdir -l wd -x -a '(__fish_complete_directories)' -d 'Remote jobs run in DIR; . is this one under $HOME'
+complete -c fanout -n __fanout_in_options -l workdir -l wd -x -a '(__fish_complete_directories)' -d 'Jobs run in DIR; . is this one'

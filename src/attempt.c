@@ -100,6 +100,8 @@ struct attempt_worker *attempt_worker_new(const struct attempt_conf *c,
 	exec_init(&w->x, c->exec, slot, w->scratch, READ_CHUNK);
 	w->rw = remote_worker_new(c->remote, slot);
 	w->res.fd[0] = w->res.fd[1] = -1;       /* none open */
+	if (!remote_is_remote(w->rw))
+		w->x.dir = c->workdir;
 	/* environ with FANOUT_SEQ and FANOUT_SLOT in the two front slots. */
 	w->envp = xmalloc((c->nenv + 1) * sizeof *w->envp);
 	memcpy(w->envp, c->envbase, (c->nenv + 1) * sizeof *w->envp);
@@ -119,6 +121,16 @@ void attempt_worker_free(struct attempt_worker *w)
 	free(w->envp);
 	free(w->scratch);
 	free(w);
+}
+
+/* --workdir DIR is not there (or not ours): said once, every job fails. */
+static void report_workdir(const char *dir, int err)
+{
+	static atomic_bool said;
+
+	if (!atomic_exchange(&said, true))
+		warning("cannot change to '%s': %s (--workdir)", dir,
+			strerror(err));
 }
 
 /* Attempt A cannot run because of ERR: it fails at once, unstarted. */
@@ -154,7 +166,7 @@ static const char *resolve(struct attempt_worker *w, char **argv,
 	if (!c->tmpl->cmd_varies && c->path)
 		return c->path;
 	if (c->tmpl->cmd_varies) {
-		if ((*own = spawn_resolve(argv[0])) != NULL)
+		if ((*own = spawn_resolve_in(w->x.dir, argv[0])) != NULL)
 			return *own;
 		err = errno;
 	}
@@ -314,6 +326,8 @@ static void run_child(struct attempt_worker *w, const char *path, char **argv,
 			return;
 		if (errno == E2BIG)
 			warning("job %llu: argument list too long", seq);
+		else if (errno & SPAWN_EDIR)
+			report_workdir(w->x.dir, errno & ~SPAWN_EDIR);
 		else
 			unrunnable_report(argv[0], path, errno,
 					  !w->c->tmpl->cmd_varies, seq);

@@ -35,6 +35,7 @@ struct attempt_conf {
 	struct gate *gate;
 	const struct exec_conf *exec;   /* timeout, grace, capture, cancel fd */
 	struct remote *remote;          /* -S hosts, or NULL */
+	const char *workdir;            /* local jobs' --workdir, or NULL */
 	bool dry_run, verbose, tag;
 	bool quiet_failures;            /* do not name each failed job */
 	const char *tagstring;          /* --tagstring, or NULL */

@@ -84,7 +84,7 @@ static const struct optdef optdefs[] = {
 	{ "delay", 0, O_DELAY, "DUR", "at least DUR between two job starts" },
 	{ "delimiter", 'd', O_DELIM, "DELIM", "records end with DELIM: a byte, \\n, \\t or \\0" },
 	{ "dry-run", 0, O_DRY_RUN, NULL, "print each command instead of running it" },
-	{ "env", 0, O_ENV, "NAME", "copy variable NAME to remote jobs (repeatable)" },
+	{ "env", 0, O_ENV, "NAME", "copy variable NAME to remote jobs (local ones have all)" },
 	{ "files", 0, O_FILES, NULL, "print the name of a file in TMPDIR holding\n"
 				    "each job's stdout, not the stdout" },
 	{ "filter-hosts", 0, O_FILTER_HOSTS, NULL, "accepted: hosts are always checked" },
@@ -151,7 +151,7 @@ static const struct optdef optdefs[] = {
 	{ "ungroup", 'u', O_UNGROUP, NULL, "jobs write straight to stdout and stderr" },
 	{ "verbose", 'v', O_VERBOSE, NULL, "print each command on stderr as it starts" },
 	{ "version", 'V', O_VERSION, NULL, "show the version and exit" },
-	{ "workdir", 0, O_WORKDIR, "DIR", "remote jobs run in DIR; '.': this one under $HOME" },
+	{ "workdir", 0, O_WORKDIR, "DIR", "jobs run in DIR; '.': this one (remote: under $HOME)" },
 	{ NULL, 'X', O_CONTEXT, NULL, "as many records a command as fit; a word\n"
 				      "with {} repeats: x{}y is xay xby xcy" },
 };

@@ -297,10 +297,6 @@ void remote_check(const struct opts *o)
 		die(EXIT_USAGE, "--ssh needs --sshlogin or --sshloginfile");
 	if (!remote && o->ssh_give_up_ns)
 		die(EXIT_USAGE, "--ssh-give-up needs --sshlogin or --sshloginfile");
-	if (!remote && o->workdir)
-		die(EXIT_USAGE, "--workdir needs --sshlogin or --sshloginfile");
-	if (!remote && o->nenvs)
-		die(EXIT_USAGE, "--env needs --sshlogin or --sshloginfile");
 	if (o->workdir && !*o->workdir)
 		die(EXIT_USAGE, "--workdir: must not be empty");
 	for (int i = 0; i < o->nslfs; i++)

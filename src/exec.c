@@ -105,7 +105,7 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 			   struct attempt *a)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd };
+	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd, x->dir };
 	int feed_fd = -1;               /* --pipe: the child's end of its feed */
 	pid_t pid;
 

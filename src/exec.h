@@ -49,6 +49,7 @@ struct exec {
 	const struct exec_conf *conf;
 	int slot;                       /* the guard's registry slot */
 	int in_fd;                      /* the child's stdin; 0: /dev/null */
+	const char *dir;                /* where it runs (--workdir), or NULL */
 	char *buf;                      /* read buffer, bufsize bytes */
 	size_t bufsize;
 	exec_sink *sink;

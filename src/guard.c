@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include "guard.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,6 +43,9 @@ static _Atomic(pid_t) *reg;
 static int nslots;
 static pid_t guardian;
 static int guardian_alive_fd = -1;      /* EOF when the guardian is gone */
+/* guard_own_dir()'s, shared: fanout forgets it after the fork. */
+static _Atomic(char) *own_dir;
+#define OWN_DIR_MAX 4096
 
 /* In the guardian: what it saw of fanout's tree, fanout included. */
 struct seen {
@@ -160,6 +165,32 @@ static void guardian_sweep(pid_t fanout)
 	free(groups);
 }
 
+/* Fanout is gone: remove what guard_own_dir() named, if still named. */
+static void guardian_remove_dir(void)
+{
+	char path[OWN_DIR_MAX + 256];
+	size_t n = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (!own_dir)
+		return;
+	while (n < OWN_DIR_MAX - 1 && (path[n] = atomic_load(&own_dir[n])))
+		n++;
+	path[n] = '\0';
+	if (n == 0 || (d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path + n, sizeof path - n, "/%s", e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	path[n] = '\0';
+	rmdir(path);
+}
+
 /* The guardian: watch fanout's tree until fanout goes, then kill the rest. */
 static _Noreturn void guardian_main(int rfd, int wfd, pid_t fanout)
 {
@@ -206,6 +237,7 @@ static _Noreturn void guardian_main(int rfd, int wfd, pid_t fanout)
 			 : period > 5000 ? 5000 : period;
 	}
 	guardian_sweep(fanout);
+	guardian_remove_dir();
 	_exit(0);
 }
 
@@ -270,6 +302,27 @@ int guard_signal_all(int sig)
 			n++;
 	}
 	return n;
+}
+
+void guard_own_dir(const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	if (!own_dir) {
+		if (!dir)
+			return;
+		own_dir = mmap(NULL, OWN_DIR_MAX, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (own_dir == MAP_FAILED) {
+			own_dir = NULL;
+			return;         /* only a tidy-up is lost */
+		}
+	}
+	if (n >= OWN_DIR_MAX)
+		n = 0;
+	for (size_t i = 0; i < n; i++)
+		atomic_store(&own_dir[i], dir[i]);
+	atomic_store(&own_dir[n], '\0');
 }
 
 pid_t guard_pid(void)

@@ -48,6 +48,14 @@ void guard_set(int slot, pid_t pgid);
 /* Send SIG to every registered group; returns how many. */
 int guard_signal_all(int sig);
 
+/*
+ * DIR, a private directory of fanout's holding files and sockets only (no
+ * subdirectory), is emptied and removed by the guardian if fanout dies
+ * before guard_own_dir(NULL). Call before guard_init(); NULL is for any
+ * time after.
+ */
+void guard_own_dir(const char *dir);
+
 /* The guardian's pid (a child of fanout that is not a job). */
 pid_t guard_pid(void);
 

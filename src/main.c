@@ -118,6 +118,12 @@ static void on_output_head(uint64_t seq, void *arg)
 	sched_set_head(&((struct runner *)arg)->sched, seq);
 }
 
+/* Where local jobs run: --workdir, but for '.' (here: nothing to do). */
+static const char *local_workdir(const struct opts *o)
+{
+	return o->workdir && strcmp(o->workdir, ".") ? o->workdir : NULL;
+}
+
 static void setup_command(struct runner *r, const struct opts *o)
 {
 	enum tmpl_mode mode = o->ncmd == 0 ? TMPL_LINE
@@ -133,7 +139,7 @@ static void setup_command(struct runner *r, const struct opts *o)
 		r->path = xstrdup("/bin/sh");
 	} else if (!r->tmpl.cmd_varies) {
 		/* Looked up once, not per job. */
-		r->path = spawn_resolve(o->cmd[0]);
+		r->path = spawn_resolve_in(local_workdir(o), o->cmd[0]);
 		r->path_errno = r->path ? 0 : errno;
 	}
 }
@@ -270,6 +276,7 @@ static void setup_attempts(struct runner *r, const struct opts *o)
 		.envbase = r->envbase, .nenv = r->nenv,
 		.sched = &r->sched, .fanin = &r->fanin, .gate = &r->gate,
 		.exec = &r->exec, .remote = r->remote,
+		.workdir = local_workdir(o),
 		.dry_run = o->dry_run, .verbose = o->verbose, .tag = o->tag,
 		.quiet_failures = o->quiet_failures,
 		.tagstring = o->tagstring, .repl = o->repl,

@@ -3,13 +3,15 @@
  *
  * Who touches what: remote_start() and remote_stop() run on the main
  * thread, before and after the workers; a worker reads the tables and
- * builds its own argv; a host's masters are restarted only by the worker
- * that holds its probe (hosts.h). mu guards the masters' pids, so that a
- * worker asking whether its master died never reaps a newer one.
+ * builds its own argv; a host's masters are all restarted only by the
+ * worker that holds its probe (hosts.h), and one master that died while
+ * its host stays up by the first worker that finds it dead (under the
+ * host's revive lock). mu guards the masters' pids (rmaster.h).
  *
- * Longer than most files (about 680 lines) on purpose: the set-up, the
- * masters and the workers' side all work on struct remote, which stays
- * private here rather than spread over three files with a shared header.
+ * Longer than most files (about 600 lines) on purpose: the set-up and the
+ * workers' side both work on struct remote, which stays private here
+ * rather than spread over files with a shared header; one master's life
+ * is in rmaster.c.
  */
 #define _GNU_SOURCE
 #include "remote.h"
@@ -28,9 +30,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard.h"
 #include "hosts.h"
 #include "remotecmd.h"
+#include "rmaster.h"
 #include "runstate.h"
+#include "signals.h"
 #include "spawn.h"
 #include "sshlogin.h"
 #include "strbuf.h"
@@ -40,15 +45,7 @@ extern char **environ;
 
 #define SLOTS_PER_MASTER 8      /* sshd's MaxSessions is 10 by default */
 #define SLOTS_MAX 4096
-#define READY_NS (15 * NS_PER_SEC)      /* ConnectTimeout=10, and slack */
 #define DEATH_NS (1 * NS_PER_SEC)       /* a master dying after its clients */
-
-struct rmaster {
-	pid_t pid;                      /* 0: not running */
-	char path[96];                  /* ControlPath */
-	char cpopt[112];                /* "ControlPath=..." */
-	char log[100];                  /* its stderr */
-};
 
 struct rhost {
 	const struct sshlogin *l;
@@ -58,6 +55,7 @@ struct rhost {
 	int slots;
 	int nm;                         /* masters */
 	struct rmaster *m;
+	pthread_mutex_t revive;         /* one worker restarts a dead master */
 };
 
 struct remote {
@@ -81,6 +79,7 @@ struct remote_worker {
 	struct remote *r;
 	int slot, host, master;
 	unsigned gen;                   /* the host's connection the job used */
+	unsigned mgen;                  /* and its master's start */
 	char **argv;                    /* ssh ... HOST CMD */
 	size_t cmd_at;                  /* argv[cmd_at] is the remote command */
 	struct strbuf cmd;
@@ -114,31 +113,8 @@ static char **host_argv(const struct rhost *x, const char *const *extra,
 	return v;
 }
 
-/* The last line master M wrote to its log, in BUF, or NULL. */
-static const char *last_words(const struct rmaster *m, char *buf, size_t size)
-{
-	int fd = open(m->log, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	char *s, *e;
-
-	if (fd < 0)
-		return NULL;
-	n = pread(fd, buf, size - 1, 0);
-	close(fd);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	e = buf + n;
-	while (e > buf && (e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	s = e;
-	while (s > buf && s[-1] != '\n')
-		s--;
-	return *s ? s : NULL;
-}
-
 /* Start master M of host X: ssh -N with keepalives, our own child. */
-static void master_start(struct remote *r, struct rhost *x, struct rmaster *m)
+static void master_start(struct rhost *x, struct rmaster *m)
 {
 	static const char *const opts[] = {
 		"-o", "ControlMaster=yes", "-o", NULL, "-o", "ControlPersist=no",
@@ -147,51 +123,14 @@ static void master_start(struct remote *r, struct rhost *x, struct rmaster *m)
 		"-N", "-T", NULL,
 	};
 	const char *extra[sizeof opts / sizeof opts[0]];
-	int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	struct spawn_req req = { .path = x->path, .envp = environ,
-				 .out_fd = fd, .err_fd = fd };
 	size_t n;
-	pid_t pid;
+	char **argv;
 
 	memcpy(extra, opts, sizeof opts);
 	extra[3] = m->cpopt;
-	req.argv = host_argv(x, extra, &n);
-	unlink(m->path);
-	pid = spawn_start(&req);
-	if (fd >= 0)
-		close(fd);
-	free((void *)req.argv);
-	pthread_mutex_lock(&r->mu);
-	m->pid = pid > 0 ? pid : 0;
-	pthread_mutex_unlock(&r->mu);
-}
-
-/* Whether master M has died (reaped here, under mu). */
-static bool master_dead(struct remote *r, struct rmaster *m)
-{
-	bool dead;
-	int st;
-
-	pthread_mutex_lock(&r->mu);
-	if (m->pid > 0 && waitpid(m->pid, &st, WNOHANG) == m->pid)
-		m->pid = 0;
-	dead = m->pid == 0;
-	pthread_mutex_unlock(&r->mu);
-	return dead;
-}
-
-/* Stop master M, if running, and wait for it. */
-static void master_stop(struct remote *r, struct rmaster *m, int sig)
-{
-	pthread_mutex_lock(&r->mu);
-	if (m->pid > 0) {
-		kill(m->pid, sig);
-		while (waitpid(m->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		m->pid = 0;
-	}
-	pthread_mutex_unlock(&r->mu);
-	unlink(m->path);
+	argv = host_argv(x, extra, &n);
+	rmaster_start(m, x->path, argv);
+	free(argv);
 }
 
 static void sleep_ns(int64_t ns)
@@ -201,33 +140,6 @@ static void sleep_ns(int64_t ns)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/*
- * Wait until masters M[0..N) are ready (ssh makes the socket once logged
- * in) or dead; true if all are ready.
- */
-static bool masters_ready(struct remote *r, struct rmaster *m, int n)
-{
-	int64_t deadline = now_ns() + READY_NS;
-	bool all = true;
-
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-
-		while (stat(m[i].path, &st) != 0) {
-			if (master_dead(r, &m[i]))
-				break;
-			if (now_ns() > deadline) {
-				master_stop(r, &m[i], SIGKILL);
-				break;
-			}
-			sleep_ns(10 * NS_PER_MS);
-		}
-		if (m[i].pid == 0)
-			all = false;
-	}
-	return all;
 }
 
 /* Host X's CPUs, asked once over its first master; 0 if it cannot say. */
@@ -277,11 +189,12 @@ static bool reconnect(void *arg, int i)
 	struct remote *r = arg;
 	struct rhost *x = &r->h[i];
 
+	(void)r;
 	for (int k = 0; k < x->nm; k++) {
-		master_stop(r, &x->m[k], SIGKILL);
-		master_start(r, x, &x->m[k]);
+		rmaster_stop(&x->m[k], SIGKILL);
+		master_start(x, &x->m[k]);
 	}
-	return masters_ready(r, x->m, x->nm);
+	return rmaster_ready(x->m, x->nm);
 }
 
 /* Read all of FD (a --sshloginfile); the caller frees. */
@@ -369,13 +282,9 @@ static void host_init(struct remote *r, int i, const struct sshlogin *l)
 		    x->cmd[0]);
 	x->nm = 1;
 	x->m = xcalloc(SLOTS_MAX / SLOTS_PER_MASTER + 1, sizeof *x->m);
-	for (int k = 0; k < SLOTS_MAX / SLOTS_PER_MASTER + 1; k++) {
-		struct rmaster *m = &x->m[k];
-
-		snprintf(m->path, sizeof m->path, "%s/%d.%d", r->dir, i, k);
-		snprintf(m->cpopt, sizeof m->cpopt, "ControlPath=%s", m->path);
-		snprintf(m->log, sizeof m->log, "%s/%d.%d.log", r->dir, i, k);
-	}
+	for (int k = 0; k < SLOTS_MAX / SLOTS_PER_MASTER + 1; k++)
+		rmaster_init(&x->m[k], &r->mu, r->dir, i, k);
+	pthread_mutex_init(&x->revive, NULL);
 }
 
 /* How many jobs at once on host X (UP: it answered). */
@@ -417,11 +326,11 @@ static void connect_all(struct remote *r, const struct opts *o, bool *up)
 {
 	for (int i = 0; i < r->nh; i++)
 		if (!r->h[i].l->local)
-			master_start(r, &r->h[i], &r->h[i].m[0]);
+			master_start(&r->h[i], &r->h[i].m[0]);
 	for (int i = 0; i < r->nh; i++) {
 		struct rhost *x = &r->h[i];
 
-		up[i] = x->l->local || masters_ready(r, x->m, 1);
+		up[i] = x->l->local || rmaster_ready(x->m, 1);
 		x->slots = host_slots(x, o, up[i]);
 		if (x->l->local)
 			continue;
@@ -430,11 +339,11 @@ static void connect_all(struct remote *r, const struct opts *o, bool *up)
 			x->nm = SLOTS_MAX / SLOTS_PER_MASTER;
 		if (up[i])
 			for (int k = 1; k < x->nm; k++)
-				master_start(r, x, &x->m[k]);
+				master_start(x, &x->m[k]);
 	}
 	for (int i = 0; i < r->nh; i++)
 		if (up[i] && r->h[i].nm > 1)
-			up[i] = masters_ready(r, r->h[i].m + 1, r->h[i].nm - 1);
+			up[i] = rmaster_ready(r->h[i].m + 1, r->h[i].nm - 1);
 }
 
 /* The remote environment: --env NAME=VALUE, --workdir resolved. */
@@ -477,6 +386,7 @@ struct remote *remote_start(const struct opts *o, int *jobs)
 	size_t nw;
 	bool *up;
 	char why[256];
+	int sig;
 
 	if (!o->nsshlogins && !o->nslfs)
 		return NULL;
@@ -487,6 +397,9 @@ struct remote *remote_start(const struct opts *o, int *jobs)
 	if (nw == 0)
 		die(EXIT_USAGE, "--ssh: empty command");
 	make_dir(r);
+	/* Removed by the guardian if fanout is killed (guard.h). */
+	guard_own_dir(r->dir);
+	rmaster_hold_signals(signals_entry_ignored());
 	if (pipe2(r->life, O_CLOEXEC) < 0)
 		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
 	job_setup(r, o);
@@ -499,12 +412,19 @@ struct remote *remote_start(const struct opts *o, int *jobs)
 		host_init(r, i, &r->logins.v[i]);
 	up = xcalloc((size_t)r->nh, sizeof *up);
 	connect_all(r, o, up);
+	/* Ctrl-C while connecting: leave nothing behind, then die of it. */
+	if ((sig = rmaster_interrupted()) != 0) {
+		free(up);
+		remote_stop(r);
+		rmaster_die_of(sig);
+	}
+	rmaster_hold_done();
 	deal_slots(r);
 	r->hosts = hosts_new(r->nh, r->names, reconnect, r);
 	for (int i = 0; i < r->nh; i++)
 		if (!up[i])
 			hosts_down(r->hosts, i, 0,
-				   last_words(&r->h[i].m[0], why, sizeof why));
+				   rmaster_last_words(&r->h[i].m[0], why, sizeof why));
 	free(up);
 	*jobs = r->nslots;
 	return r;
@@ -518,13 +438,16 @@ void remote_stop(struct remote *r)
 		struct rhost *x = &r->h[i];
 
 		for (int k = 0; k < x->nm; k++) {
-			master_stop(r, &x->m[k], SIGTERM);
+			rmaster_stop(&x->m[k], SIGTERM);
 			unlink(x->m[k].log);
 		}
+		if (!x->l->local)
+			pthread_mutex_destroy(&x->revive);
 		free(x->m);
 		free(x->path);
 	}
 	rmdir(r->dir);
+	guard_own_dir(NULL);
 	close(r->life[0]);
 	close(r->life[1]);
 	hosts_free(r->hosts);
@@ -591,20 +514,40 @@ const char *remote_host(const struct remote_worker *w)
 	return w ? w->r->names[w->host] : NULL;
 }
 
+/*
+ * W's master died while its host is up (killed, or it lost its connection
+ * alone): start it again at once, one try; if that fails, the host is down
+ * (the breaker tries it again later). Workers that share the master wait
+ * for the one that restarts it.
+ */
+static bool revive(struct remote_worker *w, struct rmaster *m)
+{
+	struct rhost *x = &w->r->h[w->host];
+	unsigned gen = hosts_gen(w->r->hosts, w->host);
+	char why[256];
+	bool ok;
+
+	pthread_mutex_lock(&x->revive);
+	ok = !rmaster_dead(m);
+	if (!ok) {
+		master_start(x, m);
+		ok = rmaster_ready(m, 1);
+	}
+	pthread_mutex_unlock(&x->revive);
+	if (!ok)
+		hosts_down(w->r->hosts, w->host, gen,
+			   rmaster_last_words(m, why, sizeof why));
+	return ok;
+}
+
 bool remote_ready(struct remote_worker *w)
 {
 	struct rmaster *m = &w->r->h[w->host].m[w->master];
-	char why[256];
 
 	if (hosts_acquire(w->r->hosts, w->host) != HOSTS_UP)
 		return false;
 	/* Its master died between jobs: ssh would connect afresh, noisily. */
-	if (master_dead(w->r, m)) {
-		hosts_down(w->r->hosts, w->host, hosts_gen(w->r->hosts, w->host),
-			   last_words(m, why, sizeof why));
-		return false;
-	}
-	return true;
+	return !rmaster_dead(m) || revive(w, m);
 }
 
 /* Every host has been down for --ssh-give-up: end the run, once. */
@@ -650,6 +593,7 @@ char **remote_wrap(struct remote_worker *w, char *const *argv, uint64_t seq,
 	struct remote *r = w->r;
 
 	w->gen = hosts_gen(r->hosts, w->host);
+	w->mgen = rmaster_gen(&r->h[w->host].m[w->master]);
 	strbuf_reset(&w->cmd);
 	remotecmd_build(&w->cmd, &r->rc, argv, seq, w->slot + 1,
 			r->names[w->host]);
@@ -668,17 +612,16 @@ bool remote_failed(struct remote_worker *w)
 	struct remote *r = w->r;
 	struct rmaster *m = &r->h[w->host].m[w->master];
 	int64_t deadline = now_ns() + DEATH_NS;
-	char why[256];
 
 	for (;;) {
-		/* Reconnected since the job started: its connection died. */
-		if (hosts_gen(r->hosts, w->host) != w->gen)
+		/*
+		 * Reconnected or restarted since the job started, or dead
+		 * now: its connection died. The next remote_ready() restarts
+		 * the master, and marks the host down if it cannot.
+		 */
+		if (hosts_gen(r->hosts, w->host) != w->gen ||
+		    rmaster_gen(m) != w->mgen || rmaster_dead(m))
 			return true;
-		if (master_dead(r, m)) {
-			hosts_down(r->hosts, w->host, w->gen,
-				   last_words(m, why, sizeof why));
-			return true;
-		}
 		if (now_ns() > deadline)
 			return false;
 		sleep_ns(20 * NS_PER_MS);

@@ -19,7 +19,7 @@
 static const char stub[] =
 	"g=$1 d=$2 n=$3; shift 3\n"
 	"while [ \"$n\" -gt 0 ]; do export \"$1\"; shift; n=$((n-1)); done\n"
-	"if [ -n \"$d\" ]; then cd \"$d\" || exit 1; fi\n"
+	"if [ -n \"$d\" ]; then cd \"$d\" || exit 126; fi\n"
 	"trap : INT TERM HUP\n"
 	"exec 3<&0\n"
 	"{ trap '' INT TERM HUP; while read -r _ <&3; do :; done\n"

@@ -162,6 +162,7 @@ void spawn_set_rlimits(const struct rlimits *r)
 static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 {
 	sigset_t none;
+	int where = 0;                  /* SPAWN_EDIR: chdir failed */
 
 #ifdef PR_SET_PDEATHSIG
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != fanout_pid)
@@ -184,13 +185,17 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 	for (int i = 0; i < job_limits.n; i++)
 		if (setrlimit(job_limits.v[i].resource, &job_limits.v[i].rl) < 0)
 			goto fail;
+	if (r->dir && chdir(r->dir) < 0) {
+		where = SPAWN_EDIR;
+		goto fail;
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(r->path, r->argv, r->envp);
 fail:
-	*errp = errno;
+	*errp = errno | where;
 	if (errfd >= 0) {
-		int e = errno;
+		int e = *errp;
 
 		(void)write(errfd, &e, sizeof e);
 	}
@@ -304,6 +309,23 @@ static int is_executable(const char *path, int *err)
 	if (S_ISDIR(st.st_mode) || access(path, X_OK) != 0)
 		return -1;
 	return 1;
+}
+
+char *spawn_resolve_in(const char *dir, const char *name)
+{
+	char *there;
+	int r, err = ENOENT;
+
+	if (!dir || name[0] == '/' || !strchr(name, '/'))
+		return spawn_resolve(name);
+	there = xmalloc(strlen(dir) + strlen(name) + 2);
+	sprintf(there, "%s/%s", dir, name);
+	r = is_executable(there, &err);
+	free(there);
+	if (r > 0)
+		return xstrdup(name);
+	errno = r < 0 ? EACCES : err;
+	return NULL;
 }
 
 char *spawn_resolve(const char *name)

@@ -23,7 +23,14 @@ struct spawn_req {
 	 * never a job's, so initializers that leave it out mean /dev/null.
 	 */
 	int in_fd;
+	const char *dir;        /* where the child runs; NULL: fanout's dir */
 };
+
+/*
+ * Or'ed into errno by spawn_start() when the child could not change to
+ * its dir (the rest is chdir's errno): not the program's failure.
+ */
+#define SPAWN_EDIR 0x100000
 
 /*
  * Once, before any thread: note the signals KEEP_IGNORED that the jobs
@@ -48,9 +55,8 @@ void spawn_set_nice(int n);
 int spawn_reserve_fds(int njobs, bool capture);
 
 /*
- * Start a job: its own process group, stdin from /dev/null (or in_fd), the
- * default
- * signal mask, default dispositions but for the signals its caller ignored,
+ * Start a job: its own process group, stdin from /dev/null (or in_fd), in
+ * dir if given, the default signal mask, default dispositions but for the signals its caller ignored,
  * SIGKILL if fanout dies (Linux). A file the kernel cannot run (ENOEXEC: a
  * script without "#!") is run by /bin/sh, as execvp(3) does. Returns the
  * pid, or -1 with errno set (from execve when the program could not run).
@@ -65,6 +71,13 @@ pid_t spawn_start(const struct spawn_req *r);
 char *spawn_resolve(const char *name);
 
 /*
+ * As spawn_resolve(), for a child that runs in DIR (NULL: here): a relative
+ * NAME with a slash is looked for in DIR, as the child will find it after
+ * its chdir, and given back as it is.
+ */
+char *spawn_resolve_in(const char *dir, const char *name);
+
+/*
  * The interpreter a "#!" line at the start of the file PATH names (the
  * first word after "#!"), malloc'd; NULL if there is none. For messages:
  * the kernel says ENOENT both for a missing program and for a missing
@@ -75,7 +88,8 @@ char *spawn_interpreter(const char *path);
 /*
  * The exit status of a job whose program could not run because of errno
  * ERR: 127 when it was not found, 126 for anything else that stops it from
- * running (not executable, not a directory, too big, no memory, ...).
+ * running (not executable, not a directory, too big, no memory, no
+ * SPAWN_EDIR directory ...).
  */
 int spawn_exit_code(int err);
 
