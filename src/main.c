@@ -374,6 +374,9 @@ int main(int argc, char **argv)
 	spawn_setup(signals_entry_ignored());
 	/* With -S, -j is per host: the workers are the hosts' slots. */
 	r->remote = remote_start(&o, &o.jobs);
+	/* -j auto's MAX with -S: every host's, together. */
+	if (r->remote && o.adaptive)
+		o.adaptive = o.jobs;
 	spawn_set_rlimits(&o.rlimits);
 	/* Fewer at once when the open-file limit is too low (LIMITS). */
 	o.jobs = spawn_reserve_fds(o.jobs, o.out != OUT_UNGROUP);

@@ -35,7 +35,6 @@
 #include "remotecmd.h"
 #include "rmaster.h"
 #include "runstate.h"
-#include "signals.h"
 #include "spawn.h"
 #include "sshlogin.h"
 #include "strbuf.h"
@@ -287,16 +286,23 @@ static void host_init(struct remote *r, int i, const struct sshlogin *l)
 	pthread_mutex_init(&x->revive, NULL);
 }
 
-/* How many jobs at once on host X (UP: it answered). */
+/*
+ * How many jobs at once on host X (UP: it answered): N/, else -j N or
+ * --adaptive MAX, else its CPUs; -j auto: MAX is 8 per CPU there (at least
+ * 16), as it is here for local jobs (clivalues.c).
+ */
 static int host_slots(struct rhost *x, const struct opts *o, bool up)
 {
+	bool jauto = o->adaptive && o->jobs_given;
 	int n;
 
 	if (x->l->slots)
 		return x->l->slots;
-	if (o->jobs_given || x->l->local)
+	if (x->l->local || (!jauto && (o->jobs_given || o->adaptive)))
 		return o->jobs;
 	n = up ? host_cpus(x) : 0;
+	if (jauto)
+		return n > SLOTS_MAX / 8 ? SLOTS_MAX : n > 2 ? 8 * n : 16;
 	return n > 0 ? n : 1;
 }
 
@@ -399,7 +405,7 @@ struct remote *remote_start(const struct opts *o, int *jobs)
 	make_dir(r);
 	/* Removed by the guardian if fanout is killed (guard.h). */
 	guard_own_dir(r->dir);
-	rmaster_hold_signals(signals_entry_ignored());
+	rmaster_hold_signals();
 	if (pipe2(r->life, O_CLOEXEC) < 0)
 		die(EXIT_FATAL, "cannot make a pipe: %s", strerror(errno));
 	job_setup(r, o);

@@ -144,14 +144,20 @@ const char *rmaster_last_words(const struct rmaster *m, char *buf,
 	return *s ? s : NULL;
 }
 
-void rmaster_hold_signals(const sigset_t *ignored)
+void rmaster_hold_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 	sigemptyset(&held);
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		if (!sigismember(ignored, sigs[i]))
-			sigaddset(&held, sigs[i]);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction sa;
+
+		/* Ignored on entry, still: blocked, it would stay pending. */
+		if (sigaction(sigs[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN)
+			continue;
+		sigaddset(&held, sigs[i]);
+	}
 	pthread_sigmask(SIG_BLOCK, &held, NULL);
 	holding = true;
 }

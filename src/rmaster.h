@@ -55,11 +55,11 @@ const char *rmaster_last_words(const struct rmaster *m, char *buf,
 
 /*
  * During the first connect: hold back SIGINT, SIGTERM and SIGHUP (but
- * those ignored on entry, IGNORED) so that fanout can remove its masters
- * and files before they end it. They stay blocked: the signal thread takes
- * them later.
+ * those ignored, as they were on entry) so that fanout can remove its
+ * masters and files before they end it. They stay blocked: the signal
+ * thread takes them later.
  */
-void rmaster_hold_signals(const sigset_t *ignored);
+void rmaster_hold_signals(void);
 
 /* Which held signal is pending, or 0 (0 once the first connect is over). */
 int rmaster_interrupted(void);

@@ -136,6 +136,23 @@ no_connections() {
 	[ "$(sort <<<"$output" | tr '\n' ' ')" = "h1 h2 " ]
 }
 
+@test "ssh: -j auto: up to 8 jobs per CPU on each host, the limit over all" {
+	local c per
+	c=$(nproc)
+	per=$((8 * c > 16 ? 8 * c : 16))
+	run fanout --ssh "$SSH" -S h1,1/h2 -j auto --stats sh -c 'echo "$FANOUT_HOST $FANOUT_SLOT"' sh ::: $(seq 30)
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^h[12] ' <<<"$output")" -eq 30 ]
+	[[ "$output" == *"-j auto: limit "*" of MAX $((per + 1)) at the end"* ]]
+	# --adaptive MAX is per host, as -j N is.
+	run fanout --ssh "$SSH" -S h1,1/h2 --adaptive 3 --stats sh -c 'echo "$FANOUT_HOST $FANOUT_SLOT"' sh ::: $(seq 30)
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"-j auto: limit "*" of MAX 4 at the end"* ]]
+	[ "$(grep '^h1 ' <<<"$output" | sort -u | wc -l)" -le 3 ]
+	[ "$(grep '^h2 ' <<<"$output" | sort -u | wc -l)" -eq 1 ]
+	no_connections
+}
+
 @test "ssh: --sshloginfile, '-' for stdin, comments and blank lines" {
 	printf '# the hosts\n\n1/h1\n  1/h2\n' >hosts
 	run fanout --ssh "$SSH" --slf hosts --joblog log sh -c 'sleep 0.3' ::: 1 2 3 4
