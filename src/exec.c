@@ -112,7 +112,8 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 	x->a = a;
 	x->sink = sink;
 	x->sink_arg = arg;
-	if (x->block && pipefeed_open(&x->feed, x->block, &feed_fd) < 0) {
+	if (x->block && pipefeed_open(&x->feed, x->block, x->conf->capture,
+					&feed_fd) < 0) {
 		a->start_wall_ns = wall_ns();
 		a->start_ns = now_ns();
 		return not_started(a, errno, EXEC_NO_PIPE);

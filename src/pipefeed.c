@@ -3,10 +3,11 @@
  *
  * Memory goes in with vmsplice(2): the pipe takes references to the
  * block's pages instead of a copy. That is safe because a block is never
- * changed once cut, and is freed only after its job has been reaped, when
- * no reader of the pipe is left (a process the job left behind holding its
- * stdin is the exception: it would read whatever fanout put in those pages
- * since). A file range goes with splice(2) from the file to the pipe (page
+ * changed once cut, and is freed only after its job has been reaped and its
+ * output pipes read to their end, when no reader of those pages is left (a
+ * process the job left behind holding its stdin is the exception: it would
+ * read whatever fanout put in those pages since). Under -u the job's
+ * output is not ours to drain, so the bytes are copied (see pipefeed.h). A file range goes with splice(2) from the file to the pipe (page
  * references again), or pread+write where the file system cannot splice. The pipe is
  * made as large as the system lets an unprivileged process have (1 MiB by
  * default), so that a job reading fast is woken rarely.
@@ -32,7 +33,8 @@
 #define PIPE_WANT (1 << 20)
 #define BOUNCE (64 * 1024)
 
-int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd)
+int pipefeed_open(struct pipefeed *f, const struct block *b, bool lend,
+		  int *child_fd)
 {
 	int p[2];
 
@@ -43,6 +45,7 @@ int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd)
 	f->dealt = NULL;
 	f->base = 0;
 	f->waiting = false;
+	f->lend = lend && !b->deal;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 #ifdef F_SETPIPE_SZ
@@ -90,7 +93,7 @@ static ssize_t put_pages(struct pipefeed *f, const char *buf, size_t n)
 	struct iovec iov = { (void *)buf, n };
 	ssize_t w;
 
-	if (f->deal || atomic_load(&no_vmsplice))
+	if (!f->lend || atomic_load(&no_vmsplice))
 		return put_mem(f, buf, n);
 	w = vmsplice(f->fd, &iov, 1, SPLICE_F_NONBLOCK);
 	if (w >= 0)

@@ -63,13 +63,21 @@ struct pipefeed {
 	struct block *dealt;    /* the block being written: the feed's */
 	uint64_t base;          /* `done` when the current block began */
 	bool waiting;           /* for the deal to have a block */
+	bool lend;              /* vmsplice the block's pages (see below) */
 };
 
 /*
  * Make the pipe for block B: *CHILD_FD gets the end the child reads (the
  * caller closes it once the child has it). -1 with errno set on failure.
+ * LEND: the block's pages may go into the pipe by reference. Only when the
+ * job's output comes back through fanout's own pipes, which are read to
+ * their end before the block is freed: a job that splices its stdin to its
+ * stdout moves those references on, and under -u they would sit in our
+ * stdout's pipe after the job is reaped, showing whatever the memory holds
+ * by the time the reader gets there.
  */
-int pipefeed_open(struct pipefeed *f, const struct block *b, int *child_fd);
+int pipefeed_open(struct pipefeed *f, const struct block *b, bool lend,
+		  int *child_fd);
 
 /*
  * Write what the pipe takes now. False once the feed is over (the whole

@@ -88,6 +88,16 @@ through() {
 	[ "$output" = "$(seq 6)" ]
 }
 
+@test "-u: a job that splices its stdin to stdout gives what it read, after it is gone too" {
+	# splice(2) moves the pages of the job's stdin on into fanout's stdout
+	# as they are: those pages must not be a block fanout frees and
+	# fills again while the reader downstream has not got to them yet.
+	seq 20000 | "$FANOUT" --pipe -u -j1 --block 4K python3 -c '
+import os
+while os.splice(0, 1, 1 << 20): pass' | { sleep 1; cat; } > out
+	seq 20000 | cmp - out
+}
+
 @test "the job log's Send column is the bytes each job was given" {
 	printf 'aa\nbbb\n' | "$FANOUT" --pipe -N 1 -k --joblog log cat > /dev/null
 	# In the order the jobs ended.
