@@ -1,6 +1,7 @@
 #!/bin/bash
 # ssh-up.sh DIR PORT... -- one sshd per PORT on 127.0.0.1; keys, configs, logs
 # and pid files in DIR; client config DIR/ssh_config names them h1, h2, ...
+# MaxSessions stays sshd's default (10), as on the hosts users have.
 set -eu
 D=$1; shift
 mkdir -p "$D"; chmod 700 "$D"
@@ -23,7 +24,6 @@ KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 PermitRootLogin prohibit-password
 StrictModes no
-MaxSessions 64
 MaxStartups 64:30:128
 Subsystem sftp internal-sftp
 CONF
