@@ -3,26 +3,32 @@
 #   A. per-job overhead of fanout -S (one slot, sequential jobs), as the
 #      slope between 20 and 60 jobs (fanout's connection set-up cancels
 #      out), against a bare `ssh -S SOCK host true` through a master;
-#   B. 200 `true` jobs over 2 hosts x 4 slots: fanout -S 4/h1,4/h2 against
-#      GNU parallel -S 4/h1,4/h2 -M, as jobs per second.
+#   B. 200 `echo N` jobs over 2 hosts x 4 slots: fanout -S 4/h1,4/h2
+#      against GNU parallel -S 4/h1,4/h2 -M and a floor (xargs -P4 per host
+#      running bare `ssh -S SOCK host echo N`), as jobs per second.
 # Contenders alternate inside each round; we quote medians of per-round
 # ratios. Run under flock /tmp/fanout-bench.lock; the sshds (and the jobs)
 # share the machine with fanout.
 #
 #   bench/ssh.sh            ROUNDS=5 by default
+#   JOB=true bench/ssh.sh   B's jobs print nothing (default JOB=echo: a line)
+#   AS=plain bench/ssh.sh   as root: only the throwaway account's half
 #
 # Whose login: every remote job starts the login shell, which reads that
 # account's rc files, and both contenders pay it alike. Root's ~/.bashrc
 # on our VM runs `pyenv init` (~100 ms a job), which hides the runners'
 # own cost. So, run as root, the bench measures twice in one run: as root
 # (rc and all), then as a throwaway account made for the run
-# (useradd -M, login shell /bin/sh, HOME in the run's temp dir; the sshds,
+# (useradd -M, login shell /bin/bash (no rc files), HOME in the run's temp dir; the sshds,
 # masters and runners all run as it, through setpriv) which is removed at
 # the end. Run as anyone else, it measures as that user only.
 # A SIGKILLed run leaves the account behind: `userdel fobench<PID>`.
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-5}
+JOB=${JOB:-echo}
+AS=${AS:-both}
+case $JOB in echo | true) ;; *) die "JOB must be echo or true" ;; esac
 
 # rounds WHO: ROUNDS rounds of A and B as the current user, on sshds of
 # its own; one row per round on stdout, prefixed by WHO.
@@ -34,10 +40,15 @@ rounds() {
 	stop() {
 		local p
 		for p in $MPIDS; do kill "$p" 2>/dev/null; done
+		# A contender cut short (Ctrl-C, timeout) would go on without
+		# its sshds for half an hour: GNU parallel -M has done so here.
+		pkill -f -- "-F $D/ssh/ssh_config" 2>/dev/null
 		for p in "$D"/ssh/h*/sshd.pid; do [ -s "$p" ] && kill "$(cat "$p")"; done
 		rm -rf "$D"
 	}
 	trap stop EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	"$REPO/tests/lib/ssh-up.sh" "$D/ssh" $((20000 + RANDOM % 20000)) \
 		$((40000 + RANDOM % 20000)) >/dev/null || die "sshd did not come up"
 	SSH="ssh -F $D/ssh/ssh_config"
@@ -65,23 +76,31 @@ rounds() {
 	# The throughput floor: bare `ssh -S` through the masters, 4 at once
 	# per host by xargs, 100 jobs each; what any ssh-per-job runner pays.
 	xfloor() {
-		local h pids=
+		local h pids= from=1
 		for h in h1 h2; do
-			seq 100 | xargs -P4 -n1 $SSH -n -S "$D/$h" $h true &
-			pids="$pids $!"
+			seq $from $((from + 99)) | xargs -P4 -n1 $SSH -n -S "$D/$h" $h "$JOB" &
+			pids="$pids $!" from=101
 		done
 		# shellcheck disable=SC2086
 		wait $pids
 	}
-	thr() {    # seconds for 200 jobs over 2 hosts x 4 slots, by $1
-		local t0
+	# seconds for 200 `$JOB N` jobs over 2 hosts x 4 slots, by $1; a run
+	# that fails or loses a line is left out (GNU parallel has said "Cannot
+	# append to buffer file" here and still exited 0; as a plain user its -M
+	# has printed 1 to 8 of the 200 lines and exited 0)
+	thr() {
+		local t0 t1 n
 		t0=$(now)
 		case $1 in
 		floor) xfloor ;;
-		fanout) "$FANOUT" --ssh "$SSH" -S 4/h1,4/h2 true ::: $(seq 200) ;;
-		parallel) parallel --ssh "$SSH" -M -S 4/h1,4/h2 true ::: $(seq 200) ;;
-		esac || { echo "bench: $1 failed: round left out" >&2; echo nan; return; }
-		secs "$t0" "$(now)"
+		fanout) "$FANOUT" --ssh "$SSH" -S 4/h1,4/h2 "$JOB" ::: $(seq 200) ;;
+		# GNU parallel -M has hung here for 9 minutes (as a plain user)
+		parallel) timeout 120 parallel --ssh "$SSH" -M -S 4/h1,4/h2 "$JOB" ::: $(seq 200) ;;
+		esac >"$D/out" 2>"$D/err" || { echo "bench: $1 failed: round left out" >&2; head -n 3 "$D/err" >&2; echo nan; return; }
+		t1=$(now)
+		n=$(sort -un "$D/out" | wc -l)
+		[ "$JOB" = true ] || [ "$n" = 200 ] || { echo "bench: $1 gave $n of 200 lines: round left out" >&2; head -n 3 "$D/err" >&2; echo nan; return; }
+		secs "$t0" "$t1"
 	}
 	for ((r = 1; r <= ROUNDS; r++)); do
 		b=$(bare 40)
@@ -126,34 +145,39 @@ as_plain() {
 		rm -rf "$T"
 	}
 	trap gone EXIT
-	useradd -M -d "$T/home" -s /bin/sh -U "$U" || die "useradd $U failed"
+	useradd -M -d "$T/home" -s /bin/bash -U "$U" || die "useradd $U failed"
 	install -d -o "$U" -g "$U" -m 700 "$T/home"
-	echo "# as $U: login shell /bin/sh, HOME=$T/home" >&2
+	echo "# as $U: login shell /bin/bash (no rc files), HOME=$T/home" >&2
 	setpriv --reuid "$U" --regid "$U" --init-groups \
-		env -i HOME="$T/home" USER="$U" LOGNAME="$U" SHELL=/bin/sh \
+		env -i HOME="$T/home" USER="$U" LOGNAME="$U" SHELL=/bin/bash \
 		PATH=/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp ROUNDS="$ROUNDS" \
-		NOBUILD=1 FANOUT="$FANOUT" bash "$BENCH/ssh.sh" --rounds plain
+		NOBUILD=1 FANOUT="$FANOUT" JOB="$JOB" bash "$BENCH/ssh.sh" --rounds plain
 }
 
 describe
+echo "# B's job: $JOB N"
 echo "# who round bare_ms fanout_ms ratio floor_jobs_s fanout_jobs_s parallel_jobs_s fanout/floor fanout/parallel"
 {
 	if [ "$(id -u)" = 0 ]; then
-		(rounds root)
+		[ "$AS" = plain ] || (rounds root)
 		(as_plain)
 	else
 		(rounds "$(id -un)")
 	fi
 } | tee "$OUT/ssh.rounds"
-# A round where a runner failed, or the noise made the slope negative, is
-# left out of the medians (it stays in ssh.rounds).
-awk '!/^#/ && $4 > 0 && $5 != "nan" && $10 != "nan" && $9 != "nan" {
-	w[$1] = 1; o[$1] = o[$1] " " $5; x[$1] = x[$1] " " $9; t[$1] = t[$1] " " $10 }
+# Each median is over the rounds that have its ratio: a runner that failed
+# (nan), or noise that made A's slope negative, leaves that ratio of that
+# round out (the round stays in ssh.rounds); n says how many are in.
+awk '!/^#/ { w[$1] = 1
+	if ($4 > 0 && $5 != "nan") o[$1] = o[$1] " " $5
+	if ($9 != "nan") x[$1] = x[$1] " " $9
+	if ($10 != "nan") t[$1] = t[$1] " " $10 }
      function med(s,   x, k, i, j, t0) { k = split(s, x, " ")
+	if (!k) return "-"
 	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (x[j] + 0 < x[i] + 0) { t0 = x[i]; x[i] = x[j]; x[j] = t0 }
-	return k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2 }
+	return sprintf("%.2fx (n=%d)", k % 2 ? x[(k + 1) / 2] : (x[k / 2] + x[k / 2 + 1]) / 2, k) }
      END { for (who in w) {
-	   printf "# %s: median per-job overhead, fanout -S / bare ssh -S: %.2fx (target <= 1.3)\n", who, med(o[who])
-	   printf "# %s: median throughput, fanout / floor (xargs + ssh -S): %.2fx\n", who, med(x[who])
-	   printf "# %s: median throughput, fanout / GNU parallel -M:       %.2fx (target >= 5)\n", who, med(t[who]) } }' \
+	   printf "# %s: median per-job overhead, fanout -S / bare ssh -S: %s, target <= 1.3\n", who, med(o[who])
+	   printf "# %s: median throughput, fanout / floor (xargs + ssh -S): %s\n", who, med(x[who])
+	   printf "# %s: median throughput, fanout / GNU parallel -M:       %s, target >= 5\n", who, med(t[who]) } }' \
 	"$OUT/ssh.rounds" | tee "$OUT/ssh.summary"
