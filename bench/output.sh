@@ -17,7 +17,8 @@
 #    each at once. Under -k everything behind job 1 must be held (memory,
 #    then spill to $TMPDIR) and written after it. Target: fanout within 1.1x
 #    of xargs, peak RSS < 32 MiB. Also shown: fanout with --buffer-size 16M
-#    (default is 64M, which alone breaks the memory target), and
+#    spelled out (the default since issue 10; it was 64M, which alone broke
+#    the memory target: kept to compare with an OLD binary), and
 #    "sleep2_cat": sleep 2 s, then cat the whole expected output from a file
 #    in the page cache into the same pipe -- what a runner that holds the
 #    tail and copies it out with read/write cannot beat.
