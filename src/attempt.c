@@ -492,9 +492,12 @@ static char **go_remote(struct attempt_worker *w, char **argv,
 /* Did attempt A fail with its host rather than by itself? */
 static bool host_failed(struct attempt_worker *w, const struct attempt *a)
 {
-	return a->exit_code == 255 && !a->timed_out && !a->cancelled &&
-	       !a->not_started && runstate_get() == RS_RUNNING &&
-	       remote_failed(w->rw);
+	if (a->exit_code != 255 || a->timed_out || a->cancelled ||
+	    a->not_started || runstate_get() != RS_RUNNING ||
+	    !remote_failed(w->rw))
+		return false;
+	tally_add(TALLY_HOST_LOST);
+	return true;
 }
 
 /*
@@ -511,6 +514,7 @@ static bool mem_stopped(struct attempt_worker *w, struct attempt *a)
 		return false;
 	}
 	memwatch_say(a->job->seq, w->stopped_mem);
+	tally_add(TALLY_MEM_STOPPED);
 	return true;
 }
 

@@ -181,6 +181,13 @@ static void print_stats(void)
 	      (unsigned long long)t.unstarted,
 	      (unsigned long long)t.n[TALLY_SKIPPED],
 	      (unsigned long long)t.n[TALLY_RETRIED]);
+	if (t.n[TALLY_MEM_STOPPED] + t.n[TALLY_HOST_LOST])
+		warning("stats: %llu attempts stopped and run again: %llu by "
+			"--memfree, %llu with their host lost",
+			(unsigned long long)(t.n[TALLY_MEM_STOPPED] +
+					     t.n[TALLY_HOST_LOST]),
+			(unsigned long long)t.n[TALLY_MEM_STOPPED],
+			(unsigned long long)t.n[TALLY_HOST_LOST]);
 	warning("stats: wall %s, %.2f jobs/s, %llu attempts",
 	      fmt_duration(d[0], sizeof d[0], t.wall_ns, DUR_ROUGH),
 	      t.wall_ns > 0 ? (double)t.done * NS_PER_SEC / (double)t.wall_ns

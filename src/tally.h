@@ -22,6 +22,8 @@ enum tally_counter {
 	TALLY_TIMED_OUT,        /* of the failed: by --timeout */
 	TALLY_CANCELLED,        /* ended by a cancel of the run */
 	TALLY_RETRIED,          /* attempts followed by another */
+	TALLY_MEM_STOPPED,      /* attempts --memfree stopped, run again */
+	TALLY_HOST_LOST,        /* attempts whose host failed, run again */
 	TALLY_NCOUNTERS,
 };
 

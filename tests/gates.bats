@@ -93,7 +93,7 @@ wait_for_line() {
 	mkfifo in
 	# Job 2 ignores SIGTERM: stopping it takes the SIGKILL after
 	# --kill-after. Job N ends once goN exists.
-	in_ns meminfo "$FANOUT" --memfree 1G -j2 -k --kill-after 1s \
+	in_ns meminfo "$FANOUT" --memfree 1G -j2 -k --kill-after 1s --stats \
 		--joblog log --json-log js sh -c \
 		'[ {} != 2 ] || trap "" TERM; echo start {}; echo {} >> started
 		 until [ -e go{} ]; do sleep 0.05; done; echo out {}' \
@@ -121,8 +121,10 @@ wait_for_line() {
 	cat err
 	[ "$st" -eq 0 ]
 	[ "$(sed -n 1p err)" = "fanout: job 2: stopped and queued again: memory available 100MiB < half of --memfree 1.00GiB" ]
-	[ "$(grep -c stopped err)" -eq 1 ]
+	[ "$(grep -c 'stopped and queued again' err)" -eq 1 ]
 	! grep -q 'killed by\|exited with' err
+	grep -qx 'fanout: stats: 1 attempts stopped and run again: 1 by --memfree, 0 with their host lost' err
+	grep -q 'fanout: stats: 3 jobs: 3 ok, .*; 0 retries$' err
 	# The stopped attempt's output is dropped; every job's shows once.
 	[ "$(cat out)" = "$(printf 'start %s\nout %s\n' 1 1 2 2 3 3)" ]
 	[ "$(sort started | tr '\n' ' ')" = "1 2 2 3 " ]

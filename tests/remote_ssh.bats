@@ -263,7 +263,7 @@ master_pid() {
 }
 
 @test "ssh: a master killed under a job: the job runs again, no down line" {
-	"$FANOUT" --ssh "$SSH" -S 1/h1 --joblog log sh -c '
+	"$FANOUT" --ssh "$SSH" -S 1/h1 --joblog log --stats sh -c '
 		if [ "$1" = 1 ] && mkdir "$2/once" 2>/dev/null; then
 			touch "$2/running"; exec sleep 873.8
 		fi
@@ -278,6 +278,7 @@ master_pid() {
 	[ "$(sort out | tr '\n' ' ')" = "done 1 done 2 " ]
 	[ "$(grep -c down err)" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $1, $7 }' log | sort -n | tr '\n' ' ')" = "1 0 2 0 " ]
+	grep -qx 'fanout: stats: 1 attempts stopped and run again: 0 by --memfree, 1 with their host lost' err
 	no_process '^sleep 873.8'
 	no_connections
 }
