@@ -67,6 +67,7 @@ test_deal = deal util
 test_fdcopy = fdcopy
 test_deque = deque util
 test_fanin = fanin emit fdcopy outbuf reorder strbuf term util
+test_hostloss = hostloss
 test_jobfail = jobfail strbuf util
 test_outbuf = outbuf util
 test_ptree = ptree util

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "fanin.h"
 #include "gate.h"
+#include "hostloss.h"
 #include "inflight.h"
 #include "jobfail.h"
 #include "loadgate.h"
@@ -376,7 +377,7 @@ static void count(struct attempt_worker *w, struct attempt *a)
 		tally_add(TALLY_SUCCEEDED);
 	} else if (a->cancelled) {
 		tally_add(TALLY_CANCELLED);
-	} else if (a->job->attempt < w->c->retries &&
+	} else if (a->job->attempt < w->c->retries && !a->host_lost &&
 		   runstate_get() == RS_RUNNING) {
 		tally_add(TALLY_RETRIED);
 		a->will_retry = true;
@@ -406,6 +407,8 @@ static void name_failure(struct attempt_worker *w, const struct attempt *a,
 		.exit_code = a->exit_code, .signal = a->signal,
 		.timeout_ns = a->timed_out ? c->exec->timeout_ns : 0,
 		.attempts = j->attempt + 1,
+		.lost = { a->host_lost ? j->lost_on : NULL,
+			  a->host_lost ? a->host : NULL },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	char limit[48];
@@ -501,6 +504,19 @@ static bool host_failed(struct attempt_worker *w, const struct attempt *a)
 }
 
 /*
+ * Is remote attempt A of J to run again, its host having failed under it?
+ * Not when that was the second host J lost (hostloss.h): it then fails.
+ */
+static bool host_lost_once(struct attempt_worker *w, struct job *j,
+			   struct attempt *a)
+{
+	if (!host_failed(w, a))
+		return false;
+	a->host_lost = hostloss_add(&j->lost_on, a->host);
+	return !a->host_lost;
+}
+
+/*
  * Did --memfree stop attempt A, to run it again (memwatch.h)? One that
  * succeeded all the same is done; one stopped as the run stopped starting
  * jobs will not run again: it is cancelled, not failed.
@@ -570,7 +586,8 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 		run_child(w, path, run_argv, &a);
 		inflight_release(&a);
 		tally_running(-1);
-		if ((remote && host_failed(w, &a)) || mem_stopped(w, &a)) {
+		if ((remote && host_lost_once(w, j, &a)) ||
+		    (!a.host_lost && mem_stopped(w, &a))) {
 			tally_undo(TALLY_STARTED);
 			results_end(w, false);
 			fanin_discard(c->fanin, w->jo);

@@ -60,7 +60,10 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 		jobfail_cmd(sb, f->cmd, JOBFAIL_CMD_MAX);
 		strbuf_add(sb, "' ", 2);
 	}
-	if (f->timeout_ns > 0) {
+	if (f->lost[0] && f->lost[1]) {
+		strbuf_addf(sb, "lost its host on 2 hosts ('%s' and '%s')",
+			    f->lost[0], f->lost[1]);
+	} else if (f->timeout_ns > 0) {
 		char d[32];
 
 		strbuf_addf(sb, "timed out after %s",
@@ -78,4 +81,7 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 	}
 	if (f->attempts > 1)
 		strbuf_addf(sb, " after %d attempts", f->attempts);
+	/* Not by --retries either: each run takes down one more host. */
+	if (f->lost[0] && f->lost[1])
+		strbuf_addstr(sb, "; not run again");
 }

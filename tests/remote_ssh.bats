@@ -12,12 +12,16 @@ have_sshd() {
 	[ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null
 }
 
-# ssh_up DIR: two sshds on random free ports, retried when a port is taken.
+# ssh_up DIR [N]: N sshds (2 by default) on random free ports, retried
+# when a port is taken.
 ssh_up() {
-	local try
+	local try i ports
 	for try in 1 2 3 4; do
-		"$BATS_TEST_DIRNAME/lib/ssh-up.sh" "$1" $((20000 + RANDOM % 20000)) \
-			$((40000 + RANDOM % 20000)) >/dev/null 2>&1 && return 0
+		ports=()
+		for ((i = 0; i < ${2:-2}; i++)); do
+			ports+=($((20000 + i * 12000 + RANDOM % 12000)))
+		done
+		"$BATS_TEST_DIRNAME/lib/ssh-up.sh" "$1" "${ports[@]}" >/dev/null 2>&1 && return 0
 		ssh_down "$1"
 	done
 	echo "sshd did not come up" >&2
@@ -315,6 +319,42 @@ master_pid() {
 	# One line a job in the log, each a success.
 	[ "$(awk -F'\t' 'NR > 1 { print $1, $7 }' log | sort -n | tr '\n' ' ')" = \
 	  "1 0 2 0 3 0 4 0 5 0 6 0 7 0 8 0 9 0 10 0 " ]
+}
+
+@test "ssh: a job that takes down each host it runs on fails after two; the others run" {
+	# Three hosts, one job at a time on each. Job 1 kills the sshd of
+	# the host it runs on: the listener (the host is down for good), its
+	# connections and their children, in one go and deaf to the TERM
+	# the stub sends when its channel closes. Lost once, it runs again
+	# on another host, kills that one too, and fails; the third host
+	# runs every other job. Without the rule it would kill the third
+	# too: every host down.
+	ssh_up "$T/k" 3
+	run fanout --ssh "ssh -F $T/k/ssh_config" -S 1/h1,1/h2,1/h3 --ssh-give-up 20s \
+		--joblog log sh -c 'if [ "$1" = x ]; then
+			trap "" TERM
+			l=$(cat "$2/$FANOUT_HOST/sshd.pid"); cs=$(pgrep -P "$l")
+			gs=$(for c in $cs; do pgrep -P "$c"; done)
+			kill -KILL "$l" $cs $gs
+			trap - TERM
+			exec sleep 874.1
+		fi
+		sleep 0.3; echo "done $1"' sh {} "$T/k" ::: x 1 2 3 4 5 6
+	ssh_down "$T/k"
+	[ "$status" -eq 1 ]
+	[ "$(grep '^done' <<<"$output" | sort -n -k2 | tr '\n' ' ')" = \
+	  "done 1 done 2 done 3 done 4 done 5 done 6 " ]
+	[ "$(grep -c 'lost its host' <<<"$output")" -eq 1 ]
+	grep -Eq "^fanout: job 1 \[pid [0-9]+\]: 'sh -c .*' lost its host on 2 hosts \('h[123]' and 'h[123]'\); not run again$" <<<"$output"
+	[ "$(grep -c 'is down' <<<"$output")" -eq 2 ]
+	[[ "$output" != *"giving up"* ]]
+	# Logged once, as failed with ssh's 255, on the second host it lost.
+	[ "$(awk -F'\t' 'NR > 1 { print $1, $7 }' log | sort -n | tr '\n' ' ')" = \
+	  "1 255 2 0 3 0 4 0 5 0 6 0 7 0 " ]
+	second=$(sed -n "s/.*lost its host on 2 hosts ('h.' and '\(h.\)').*/\1/p" <<<"$output")
+	[ "$(awk -F'\t' '$1 == 1 { print $2 }' log)" = "$second" ]
+	no_process '^sleep 874.1'
+	no_connections
 }
 
 @test "ssh: every host down: the jobs never start after --ssh-give-up" {

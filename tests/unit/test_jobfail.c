@@ -54,6 +54,18 @@ int main(void)
 		     .exit_code = 1, .attempts = 3 }),
 	       "job 6: 'false' exited with status 1 after 3 attempts",
 	       "no pid; retried");
+	is_str(line(&(struct jobfail){ .seq = 7, .pid = 10, .cmd = "oom",
+		     .exit_code = 255, .attempts = 1,
+		     .lost = { "h1", "3/h3" } }),
+	       "job 7 [pid 10]: 'oom' lost its host on 2 hosts ('h1' and '3/h3'); "
+	       "not run again",
+	       "lost its host on two hosts: the hosts, not ssh's 255");
+	is_str(line(&(struct jobfail){ .seq = 7, .pid = 10, .cmd = "oom",
+		     .exit_code = 255, .attempts = 2,
+		     .lost = { "h1", "h2" } }),
+	       "job 7 [pid 10]: 'oom' lost its host on 2 hosts ('h1' and 'h2') "
+	       "after 2 attempts; not run again",
+	       "lost two hosts after a retry");
 	is_str(line(&(struct jobfail){ .seq = 7, .pid = 9, .exit_code = 1,
 		     .attempts = 1 }),
 	       "job 7 [pid 9]: exited with status 1", "no command");
