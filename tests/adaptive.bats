@@ -76,17 +76,18 @@ for l in open(sys.argv[1]):
 }
 
 @test "-j auto: SIGUSR2 and SIGUSR1 move its MAX" {
-	"$FANOUT" --adaptive 4 --stats sh -c 'touch started.$0; sleep 0.05' \
-		::: $(seq 60) 2>err &
+	# The jobs wait for "go", so that the run outlasts the signals; each
+	# signal is taken before the next is sent (two pending would merge).
+	"$FANOUT" --adaptive 4 --stats sh -c 'touch started.$0; i=0
+		while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		sleep 0.05' ::: $(seq 60) 2>err &
 	pid=$!
 	wait_for started.1
-	kill -USR2 "$pid"
-	sleep 0.1
-	kill -USR2 "$pid"
-	sleep 0.1
-	kill -USR2 "$pid"
-	sleep 0.1
-	kill -USR1 "$pid"
+	for sig in USR2 USR2 USR2 USR1; do
+		kill -"$sig" "$pid"
+		signal_taken "$pid" "$sig"
+	done
+	touch go
 	wait "$pid"
 	cat err
 	grep -q '^fanout: stats: -j auto: limit [12] of MAX 2 at the end' err

@@ -111,7 +111,7 @@ wait_for_line() {
 	# Job 1 now runs alone: however low memory is, it is left alone.
 	sleep 1.2
 	touch go1 go2 go3
-	wait_for out                    # job 1 done (-k: its output first)
+	wait_for_lines out 2            # job 1 done (-k: its output first)
 	# Memory still short: the gate holds jobs 2 and 3.
 	sleep 1.2
 	[ "$(wc -l < started)" -eq 2 ]

@@ -257,8 +257,13 @@ fanout: job 2: cannot run './noexec.sh': not executable" ]
 	run fanout --tmpdir spill sh -c 'echo $TMPDIR' ::: a
 	[ "$output" = spill ]
 	# -k behind a slow first job, a 64K buffer: the others spill to DIR.
+	# Job 1 looks (10 s at most) until a spill file is open in fanout.
 	"$FANOUT" -k -j2 --buffer-size 64K --tmpdir "$PWD/spill" sh -c \
-		'if [ $1 = 1 ]; then sleep 1; ls -l /proc/$PPID/fd | grep -c spill; else head -c 300000 /dev/zero; fi' sh ::: 1 2 > out
+		'if [ $1 = 1 ]; then i=0
+			until ls -l /proc/$PPID/fd | grep -q spill || [ $i -ge 200 ]; do
+				sleep 0.05; i=$((i + 1)); done
+			ls -l /proc/$PPID/fd | grep -c spill
+		else head -c 300000 /dev/zero; fi' sh ::: 1 2 > out
 	[ "$(head -1 out)" -ge 1 ]
 	[ "$(wc -c < out)" -eq 300002 ]
 	run fanout --tmpdir no-such-dir true

@@ -35,10 +35,11 @@ wait_for() {
 }
 
 # no_process PATTERN: no process whose command line matches PATTERN remains
-# (after a short grace for the kernel to finish killing it).
+# (after a grace of up to 10 s: a guardian that kills what a SIGKILLed
+# fanout left looks a few times a second, and a loaded machine is slower).
 no_process() {
 	local i
-	for ((i = 0; i < 40; i++)); do
+	for ((i = 0; i < 200; i++)); do
 		pgrep -f -- "$1" >/dev/null || return 0
 		sleep 0.05
 	done
@@ -71,5 +72,34 @@ wait_for_process() {
 		sleep 0.05
 	done
 	echo "no process matches $1" >&2
+	return 1
+}
+
+# signal_taken PID SIGNAL: poll until the process PID no longer holds SIGNAL
+# (a name: INT, USR1) pending: fanout's signal thread took it with
+# sigwait(2) (10 s at most). Two of one signal sent before the first is
+# taken merge into one: wait for this between them.
+signal_taken() {
+	local i bit pnd
+	bit=$(( $(kill -l "$2") - 1 ))
+	for ((i = 0; i < 200; i++)); do
+		pnd=$(awk '/^ShdPnd:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		[ -n "$pnd" ] || return 0       # gone: nothing pending
+		(( (0x$pnd >> bit) & 1 )) || return 0
+		sleep 0.05
+	done
+	echo "SIG$2 still pending in $1" >&2
+	return 1
+}
+
+# wait_for_match FILE PATTERN [SECONDS]: poll until a line of FILE matches
+# the grep PATTERN; fail after SECONDS (10).
+wait_for_match() {
+	local i n=$(( ${3:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no line of $1 matches $2" >&2
 	return 1
 }

@@ -85,8 +85,11 @@ need_strace() {
 	bash -c "ulimit -n 40; exec '$FANOUT' -j 2 --joblog log sh -c 'sleep 0.3' ::: \$(seq 100) 2>err" &
 	pid=$!
 	wait_for_lines log 2
-	# One at a time: back-to-back USR1 signals merge.
-	for i in $(seq 30); do kill -USR1 $pid; sleep 0.02; done
+	# One at a time: a USR1 sent before the last was taken merges into it.
+	for i in $(seq 30); do
+		kill -USR1 $pid
+		signal_taken $pid USR1
+	done
 	wait $pid
 	[ "$(tail -n +2 log | wc -l)" -eq 100 ]
 	[ "$(awk -F'\t' 'NR > 1 && $7 != 0' log)" = "" ]

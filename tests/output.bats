@@ -62,7 +62,9 @@ EOF
 }
 
 @test "-k: failed and timed-out jobs keep their place" {
-	run bash -c "'$FANOUT' -j3 -k --timeout 0.5 sh -c '
+	# Job 1 ends after job 3, well before the timeout (0.5 s could leave a
+	# loaded machine too little to run its sleep 0.3).
+	run bash -c "'$FANOUT' -j3 -k --timeout 2 sh -c '
 		case \$0 in
 		1) sleep 0.3; echo one; exit 3 ;;
 		2) echo two; sleep 10 ;;
@@ -70,7 +72,7 @@ EOF
 		esac' ::: 1 2 3 2>err"
 	[ "$status" -eq 1 ]
 	[ "$output" = $'one\ntwo\nthree' ]
-	grep -q "^fanout: job 2 \\[pid [0-9]*\\]: 'sh -c .*' timed out after 0.5s$" err
+	grep -q "^fanout: job 2 \\[pid [0-9]*\\]: 'sh -c .*' timed out after 2s$" err
 }
 
 @test "-k: the head job streams live instead of waiting for its end" {
@@ -252,7 +254,20 @@ EOF
 	TMPDIR=$T/tmp "$FANOUT" -k -j2 --buffer-size 4K sh -c '
 		if [ $0 = 1 ]; then sleep 5; else head -c 2000000 /dev/zero; fi' ::: 1 2 >/dev/null 2>&1 &
 	pid=$!
-	sleep 1
+	# Killed while it holds a spill file open (not after a fixed sleep,
+	# which on a loaded machine could come before any spill).
+	spilling() {
+		local fd
+		for fd in /proc/$pid/fd/*; do
+			case $(readlink "$fd") in "$T/tmp/"*) return 0 ;; esac
+		done
+		return 1
+	}
+	for ((i = 0; i < 200; i++)); do
+		spilling && break
+		sleep 0.05
+	done
+	spilling
 	kill -9 $pid
 	wait $pid || true
 	[ -z "$(ls -A tmp)" ]

@@ -80,12 +80,25 @@ elapsed_ok() {
 	[[ "$output" == *"job 1: cannot write its output to stdout"* ]]
 
 	# Make fanout spill while fd 1 is closed: fd 1 must stay /dev/null.
+	# Job 1 holds the head until "go"; fd 1 is looked at once job 2 has
+	# spilled (a fixed sleep could look before fanout had even started).
 	mkdir tmp
 	TMPDIR=$T/tmp "$FANOUT" -k -j2 --buffer-size 4K sh -c '
-		if [ $0 = 1 ]; then sleep 1; else head -c 500000 /dev/zero; fi' ::: 1 2 >&- 2>err &
+		if [ $0 = 1 ]; then i=0
+			while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		else head -c 500000 /dev/zero; fi' ::: 1 2 >&- 2>err &
 	pid=$!
-	sleep 0.5
+	spill=
+	for ((i = 0; i < 200; i++)); do
+		for fd in /proc/$pid/fd/*; do
+			case $(readlink "$fd") in "$T/tmp/"*) spill=$fd ;; esac
+		done
+		[ -n "$spill" ] && break
+		sleep 0.05
+	done
+	[ -n "$spill" ]
 	fd1=$(readlink /proc/$pid/fd/1)
+	touch go
 	wait $pid && st=0 || st=$?
 	[ "$fd1" = /dev/null ]
 	[ "$st" -eq 3 ]
@@ -129,9 +142,14 @@ elapsed_ok() {
 
 @test "temp directory gone mid-run: exit 3, the message names the job lost" {
 	mkdir "$T/tmp"
+	# Job 1 holds the head until job 2 has written all it has (a fixed
+	# sleep could end first on a loaded machine: job 2, the head, would
+	# then need no temp file).
 	run bash -c "TMPDIR='$T/tmp' '$FANOUT' -k -j2 --buffer-size 4K sh -c '
-		[ \$0 = 1 ] && sleep 0.5; [ \$0 = 2 ] && rmdir \"\$TMPDIR\";
-		head -c 100000 /dev/zero' ::: 1 2 > out"
+		if [ \$0 = 1 ]; then i=0
+			while [ ! -e wrote ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
+		else rmdir \"\$TMPDIR\"; head -c 100000 /dev/zero; touch wrote; fi
+		' ::: 1 2 > out"
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"job 2: cannot hold its stdout in a temp file in '$T/tmp' (it is lost)"* ]]
 }

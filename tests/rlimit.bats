@@ -57,7 +57,7 @@ load helpers
 @test "--memfree: nothing starts while memory is short; SIGHUP ends the wait" {
 	"$FANOUT" --memfree 1000000G touch ran ::: a 2>err &
 	pid=$!
-	for i in $(seq 100); do grep -q waiting err && break; sleep 0.05; done
+	wait_for_match err waiting
 	kill -HUP "$pid"
 	st=0
 	wait "$pid" || st=$?

@@ -54,7 +54,9 @@ start_fanout() {
 	wait_for_lines out 1
 	t0=$(date +%s)
 	kill -INT "$pid"
-	sleep 0.3
+	# The first one taken: sent before, the second would merge into it
+	# (a pending signal is not counted twice) and the run wait 60 s.
+	wait_for_match err cancelling
 	kill -INT "$pid"
 	status=0
 	wait "$pid" || status=$?
@@ -67,10 +69,7 @@ start_fanout() {
 	start_fanout -u -j2 --kill-after 30s sh -c 'trap "" INT TERM; echo start; sleep 824.$0; :' ::: 1 2 3
 	wait_for_lines out 2
 	kill -INT "$pid"
-	for ((i = 0; i < 200; i++)); do
-		grep -q cancelling err && break
-		sleep 0.05
-	done
+	wait_for_match err cancelling
 	[ "$(head -1 err)" = "fanout: cancelling: waiting up to 30s for 2 jobs; Ctrl-C again to kill them" ]
 	kill -INT "$pid"
 	status=0
@@ -80,9 +79,15 @@ start_fanout() {
 }
 
 @test "SIGHUP drains: running jobs finish, nothing new starts, exit 129" {
-	start_fanout -u -j1 sh -c 'echo start $0; sleep 0.5; echo end $0' ::: 1 2 3
+	# Job 1 ends once "go" exists, after fanout took the SIGHUP (a fixed
+	# sleep in the job could let job 2 start first on a loaded machine).
+	start_fanout -u -j1 sh -c 'echo start $0; i=0
+		while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+		echo end $0' ::: 1 2 3
 	wait_for_lines out 1
 	kill -HUP "$pid"
+	signal_taken "$pid" HUP
+	touch go
 	status=0
 	wait "$pid" || status=$?
 	[ "$status" -eq 129 ]
@@ -133,14 +138,15 @@ start_fanout() {
 }
 
 @test "SIGTSTP stops the jobs with fanout; SIGCONT resumes them" {
-	# A duration no other process on the machine uses (a shared, loaded
-	# machine runs plenty of `sleep 1`).
-	start_fanout -u sh -c 'echo start; sleep 2.417; echo end' ::: x
+	# A duration no other process on the machine uses; the job's sleep
+	# is ended by the test once it runs again (a short one could end
+	# before a loaded machine had stopped it).
+	start_fanout -u sh -c 'echo start; sleep 417.2; echo end' ::: x
 	wait_for_lines out 1
 	kill -TSTP "$pid"
 	job= st= own=
 	for ((i = 0; i < 200; i++)); do
-		job=$(pgrep -f '^sleep 2\.417$' | head -1)
+		job=$(pgrep -f '^sleep 417\.2$' | head -1)
 		[ -n "$job" ] && st=$(ps -o stat= -p "$job" | cut -c1)
 		own=$(ps -o stat= -p "$pid" | cut -c1)
 		[ "$st" = T ] && [ "$own" = T ] && break
@@ -150,6 +156,13 @@ start_fanout() {
 	[ "$st" = T ]
 	[ "$own" = T ]
 	kill -CONT "$pid"
+	for ((i = 0; i < 200; i++)); do
+		st=$(ps -o stat= -p "$job" | cut -c1)
+		[ "$st" != T ] && break
+		sleep 0.05
+	done
+	[ "$st" != T ]
+	kill -TERM "$job"
 	status=0
 	wait "$pid" || status=$?
 	[ "$status" -eq 0 ]
