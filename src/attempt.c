@@ -495,12 +495,9 @@ static char **go_remote(struct attempt_worker *w, char **argv,
 /* Did attempt A fail with its host rather than by itself? */
 static bool host_failed(struct attempt_worker *w, const struct attempt *a)
 {
-	if (a->exit_code != 255 || a->timed_out || a->cancelled ||
-	    a->not_started || runstate_get() != RS_RUNNING ||
-	    !remote_failed(w->rw))
-		return false;
-	tally_add(TALLY_HOST_LOST);
-	return true;
+	return a->exit_code == 255 && !a->timed_out && !a->cancelled &&
+	       !a->not_started && runstate_get() == RS_RUNNING &&
+	       remote_failed(w->rw);
 }
 
 /*
@@ -513,6 +510,8 @@ static bool host_lost_once(struct attempt_worker *w, struct job *j,
 	if (!host_failed(w, a))
 		return false;
 	a->host_lost = hostloss_add(&j->lost_on, a->host);
+	if (!a->host_lost)
+		tally_add(TALLY_HOST_LOST);
 	return !a->host_lost;
 }
 

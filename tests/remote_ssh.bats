@@ -331,7 +331,7 @@ master_pid() {
 	# too: every host down.
 	ssh_up "$T/k" 3
 	run fanout --ssh "ssh -F $T/k/ssh_config" -S 1/h1,1/h2,1/h3 --ssh-give-up 20s \
-		--joblog log sh -c 'if [ "$1" = x ]; then
+		--joblog log --stats sh -c 'if [ "$1" = x ]; then
 			trap "" TERM
 			l=$(cat "$2/$FANOUT_HOST/sshd.pid"); cs=$(pgrep -P "$l")
 			gs=$(for c in $cs; do pgrep -P "$c"; done)
@@ -348,6 +348,8 @@ master_pid() {
 	grep -Eq "^fanout: job 1 \[pid [0-9]+\]: 'sh -c .*' lost its host on 2 hosts \('h[123]' and 'h[123]'\); not run again$" <<<"$output"
 	[ "$(grep -c 'is down' <<<"$output")" -eq 2 ]
 	[[ "$output" != *"giving up"* ]]
+	# Run again once: the attempt that failed is not counted as such.
+	grep -qx 'fanout: stats: 1 attempts stopped and run again: 0 by --memfree, 1 with their host lost' <<<"$output"
 	# Logged once, as failed with ssh's 255, on the second host it lost.
 	[ "$(awk -F'\t' 'NR > 1 { print $1, $7 }' log | sort -n | tr '\n' ' ')" = \
 	  "1 255 2 0 3 0 4 0 5 0 6 0 7 0 " ]
