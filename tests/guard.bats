@@ -15,12 +15,32 @@ guardian() {
 	pgrep -P "$1" -x fan-out-guard
 }
 
+# guardian_looked PID: wait until the guardian of the fanout PID has taken
+# a whole snapshot of fanout's tree after this call. Its loop is poll for
+# a period, snapshot, poll: each poll that sleeps is one voluntary context
+# switch of its main thread, so three more than now take in a whole
+# snapshot (one to spare for a snapshot that slept). The period grows
+# with the snapshot's cost, up to 5 s on a loaded machine: a fixed sleep
+# does not cover it.
+guardian_looked() {
+	local g i c0 c
+	g=$(guardian "$1")
+	[ -n "$g" ] || { echo "no guardian for $1" >&2; return 1; }
+	c0=$(awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$g/status")
+	for ((i = 0; i < 400; i++)); do
+		c=$(awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$g/status")
+		[ "$c" -ge $((c0 + 3)) ] && return 0
+		sleep 0.05
+	done
+	echo "the guardian $g took no snapshot in 20 s" >&2
+	return 1
+}
+
 @test "SIGKILL to fanout: what left the job's group with setsid dies too" {
 	start_fanout sh -c 'setsid sleep 812.1 & sleep 812.2' ::: x
 	wait_for_process '^sleep 812.1'
 	wait_for_process '^sleep 812.2'
-	# The guardian looks at fanout's tree four times a second.
-	sleep 1.5
+	guardian_looked "$pid"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	no_process 'sleep 812.1'
@@ -31,7 +51,7 @@ guardian() {
 	start_fanout sh -c '(setsid sleep 813.1 &); sleep 813.2' ::: x
 	wait_for_process '^sleep 813.1'
 	wait_for_process '^sleep 813.2'
-	sleep 1.5
+	guardian_looked "$pid"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	no_process 'sleep 813.1'
