@@ -2,7 +2,7 @@
  * attempt.c - one attempt of a job, on a worker (see attempt.h).
  *
  * The steps, in order: expand the command (template.c), find the program
- * (spawn.c, once per run when the command is fixed), wait at the gate, run
+ * (resolve.c; once per run when the command is fixed), wait at the gate, run
  * the child (exec.c) with its output going to fanin, then account: the
  * gate, the counters, the reports, and either a retry after a backoff or
  * the end of the job (--halt may stop the run here).
@@ -30,6 +30,7 @@
 #include "memwatch.h"
 #include "remote.h"
 #include "report.h"
+#include "resolve.h"
 #include "results.h"
 #include "rlimits.h"
 #include "runstate.h"
@@ -132,47 +133,6 @@ static void report_workdir(const char *dir, int err)
 	if (!atomic_exchange(&said, true))
 		warning("cannot change to '%s': %s (--workdir)", dir,
 			strerror(err));
-}
-
-/* Attempt A cannot run because of ERR: it fails at once, unstarted. */
-static const char *unrunnable(struct attempt *a, int err)
-{
-	a->exit_code = spawn_exit_code(err);
-	a->not_started = true;
-	a->start_wall_ns = wall_ns();
-	a->start_ns = a->end_ns = now_ns();
-	return NULL;
-}
-
-/*
- * The program to run for ARGV: found once for the run, or now when the
- * command varies (*own is then the caller's to free). NULL when it cannot
- * run: A is then marked so, with its exit code.
- */
-static const char *resolve(struct attempt_worker *w, char **argv,
-			   struct attempt *a, char **own)
-{
-	const struct attempt_conf *c = w->c;
-	const struct job *j = a->job;
-	int err = c->path_errno;
-
-	*own = NULL;
-	if (j->too_long) {
-		/* The reader kept none of it (batch.h): it fails unrun. */
-		warning("job %llu: argument list too long (record %llu)",
-		      (unsigned long long)j->seq,
-		      (unsigned long long)j->too_long);
-		return unrunnable(a, E2BIG);
-	}
-	if (!c->tmpl->cmd_varies && c->path)
-		return c->path;
-	if (c->tmpl->cmd_varies) {
-		if ((*own = spawn_resolve_in(w->x.dir, argv[0])) != NULL)
-			return *own;
-		err = errno;
-	}
-	unrunnable_report(argv[0], NULL, err, !c->tmpl->cmd_varies, j->seq);
-	return unrunnable(a, err);
 }
 
 /* --dry-run: the command, as one line of the job's output. */
@@ -562,7 +522,8 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 						    (unsigned)w->slot + 1);
 	if (remote)
 		run_argv = go_remote(w, argv, &a, &path);
-	if (remote || (path = resolve(w, argv, &a, &own)) != NULL) {
+	if (remote || (path = resolve_program(c, w->x.dir, argv, &a,
+						     &own)) != NULL) {
 		bool room = inflight_acquire();         /* -j auto */
 
 		if (!room || !loadgate_pass() ||
