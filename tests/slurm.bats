@@ -67,8 +67,12 @@ need_slurm() {
 	SLURM_CPUS_ON_NODE=1 run fanout -s 'sleep 0.2; echo {%}' ::: 1 2 3 4
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '1\n1\n1\n1')" ]
-	# A value it cannot read changes nothing: two slots are used.
-	SLURM_CPUS_ON_NODE='2(x3)' run fanout -j2 -s 'sleep 0.5; echo {%}' ::: 1 2
+	# A value it cannot read changes nothing: two slots are used (each
+	# job waits, 10 s at most, until both have started: a fixed sleep could
+	# let a slow second worker find the first slot free again).
+	SLURM_CPUS_ON_NODE='2(x3)' run fanout -j2 -s 'touch s.{%}; i=0
+		while [ "$(ls s.* | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+			sleep 0.1; i=$((i + 1)); done; echo {%}' ::: 1 2
 	[ "$(sort <<<"$output" | tr '\n' ' ')" = "1 2 " ]
 }
 
