@@ -237,6 +237,17 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		strbuf_addstr(&b, "null");
 	strbuf_addstr(&b, ",\"host\":");
 	sb_quote(&b, a->host ? a->host : ":", a->host ? strlen(a->host) : 1);
+	/* The two hosts it lost under it, when that failed it (hostloss.h). */
+	strbuf_addstr(&b, ",\"lost_hosts\":");
+	if (a->host_lost && a->job->lost_on && a->host) {
+		strbuf_addch(&b, '[');
+		sb_quote(&b, a->job->lost_on, strlen(a->job->lost_on));
+		strbuf_addch(&b, ',');
+		sb_quote(&b, a->host, strlen(a->host));
+		strbuf_addch(&b, ']');
+	} else {
+		strbuf_addstr(&b, "null");
+	}
 	strbuf_addstr(&b, ",\"command\":");
 	if (a->cmdline)
 		sb_quote(&b, a->cmdline, strlen(a->cmdline));

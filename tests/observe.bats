@@ -37,7 +37,7 @@ keys = {"seq", "attempt", "slot", "queued", "started", "ended", "wait",
         "runtime", "exit_code", "signal", "ok", "timed_out", "cancelled",
         "will_retry", "not_started", "bytes_out", "bytes_err", "cpu_user",
         "cpu_system", "max_rss_bytes", "ctxsw_voluntary", "ctxsw_involuntary",
-        "limit", "signal_name", "breaker", "host", "command"}
+        "limit", "signal_name", "breaker", "host", "lost_hosts", "command"}
 by = {r["seq"]: r for r in recs}
 for r in recs:
     assert set(r) == keys, set(r) ^ keys
@@ -46,7 +46,7 @@ for r in recs:
     assert abs(r["ended"] - r["started"] - r["runtime"]) < 0.001, r
     assert r["bytes_out"] == 3 and r["bytes_err"] == 2, r
     assert r["breaker"] is None and r["signal"] == 0
-    assert r["host"] == ":", r
+    assert r["host"] == ":" and r["lost_hosts"] is None, r
     assert not r["timed_out"] and not r["cancelled"] and not r["will_retry"]
 assert by[1]["ok"] and by[1]["exit_code"] == 0
 assert not by[2]["ok"] and by[2]["exit_code"] == 3

@@ -331,7 +331,7 @@ master_pid() {
 	# too: every host down.
 	ssh_up "$T/k" 3
 	run fanout --ssh "ssh -F $T/k/ssh_config" -S 1/h1,1/h2,1/h3 --ssh-give-up 20s \
-		--joblog log --stats sh -c 'if [ "$1" = x ]; then
+		--joblog log --json-log json --stats sh -c 'if [ "$1" = x ]; then
 			trap "" TERM
 			l=$(cat "$2/$FANOUT_HOST/sshd.pid"); cs=$(pgrep -P "$l")
 			gs=$(for c in $cs; do pgrep -P "$c"; done)
@@ -355,6 +355,11 @@ master_pid() {
 	  "1 255 2 0 3 0 4 0 5 0 6 0 7 0 " ]
 	second=$(sed -n "s/.*lost its host on 2 hosts ('h.' and '\(h.\)').*/\1/p" <<<"$output")
 	[ "$(awk -F'\t' '$1 == 1 { print $2 }' log)" = "$second" ]
+	# The JSON log names both hosts, in the order they were lost.
+	first=$(sed -n "s/.*lost its host on 2 hosts ('\(h.\)' and.*/\1/p" <<<"$output")
+	[ "$first" != "$second" ]
+	[ "$(grep -c "\"seq\":1,.*\"host\":\"$second\",\"lost_hosts\":\[\"$first\",\"$second\"\]" json)" -eq 1 ]
+	[ "$(grep -c '"lost_hosts":null' json)" -eq 6 ]
 	no_process '^sleep 874.1'
 	no_connections
 }
