@@ -71,14 +71,17 @@ for l in open(sys.argv[1]):
 }
 
 @test "-j auto: a timeout counts as overload" {
-	# Ten timeouts: under load, the fast jobs' windows may move the limit
-	# after the first ones started (their samples are then left out); the
-	# last ones start after every fast job has ended.
-	run fanout --adaptive 4 --timeout 300ms --kill-after 100ms --stats \
-		sh -c 'sleep 0.02; [ $0 -le 30 ] || sleep 874' ::: $(seq 40)
+	# Twelve jobs of 0.25 s let the limit grow, as above (20 ms ones let
+	# a loaded machine's jitter bring it down to 1, where an overload has
+	# nothing to halve and is not counted); then four timeouts: the fast
+	# jobs' last window may move the limit after the first ones started
+	# (their samples are then left out); the last ones start after it.
+	run fanout --adaptive 4 --timeout 1 --kill-after 100ms --stats \
+		sh -c 'if [ $0 -le 12 ]; then sleep 0.25; else sleep 875.4; fi' \
+		::: $(seq 16)
 	[ "$status" -eq 1 ]
 	echo "$output" | grep -q 'decreases on latency, [1-9][0-9]* on overload$'
-	no_process 'sleep 874'
+	no_process 'sleep 875.4'
 }
 
 @test "-j auto: SIGUSR2 and SIGUSR1 move its MAX" {

@@ -126,17 +126,17 @@ dealt() {
 @test "Ctrl-C stops the reader and the jobs" {
 	mkfifo in
 	yes > in &
-	env --default-signal=INT "$FANOUT" --round-robin --block 10 -j2 sh -c 'cat >/dev/null; sleep 873' < in 2>err &
+	env --default-signal=INT "$FANOUT" --round-robin --block 10 -j2 sh -c 'cat >/dev/null; sleep 876.3' < in 2>err &
 	local pid=$! st=0 i
 	for ((i = 0; i < 200; i++)); do
 		# ^: fanout's own command line holds the job's too.
-		pgrep -f "^sh -c cat >/dev/null; sleep 873" >/dev/null && break
+		pgrep -f "^sh -c cat >/dev/null; sleep 876.3" >/dev/null && break
 		sleep 0.05
 	done
 	kill -INT "$pid"
 	wait "$pid" || st=$?
 	[ "$st" -eq 130 ]
-	no_process "sleep 873"
+	no_process "sleep 876.3"
 	grep -q cancelled err
 }
 
