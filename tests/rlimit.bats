@@ -55,7 +55,8 @@ load helpers
 }
 
 @test "--memfree: nothing starts while memory is short; SIGHUP ends the wait" {
-	"$FANOUT" --memfree 1000000G touch ran ::: a 2>err &
+	# SIGHUP set to default: a suite run under nohup has it ignored.
+	env --default-signal=HUP "$FANOUT" --memfree 1000000G touch ran ::: a 2>err &
 	pid=$!
 	wait_for_match err waiting
 	kill -HUP "$pid"

@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
 # Signals to fanout (DESIGN.md, "Signals"), and no process left behind.
-# A non-interactive shell starts background commands with SIGINT ignored,
-# and fanout leaves an ignored signal ignored: start_fanout gives it SIGINT
-# back (env --default-signal) so that `kill -INT` reaches it.
+# A non-interactive shell starts background commands with SIGINT ignored
+# (and a suite run under nohup has SIGHUP ignored), and fanout leaves an
+# ignored signal ignored: start_fanout gives it both back (env
+# --default-signal) so that `kill -INT` and `kill -HUP` reach it.
 
 load helpers
 
 # start_fanout ARGS...: run fanout in the background, output to out/err.
 # The tests use -u so that a job's first lines show before it ends.
 start_fanout() {
-	env --default-signal=INT "$FANOUT" "$@" > out 2> err 3>&- &
+	env --default-signal=INT,HUP "$FANOUT" "$@" > out 2> err 3>&- &
 	pid=$!
 }
 
