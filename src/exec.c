@@ -105,7 +105,8 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 			   struct attempt *a)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd, x->dir };
+	struct spawn_req req = { path, argv, envp, -1, -1, x->in_fd, x->dir,
+				 guard_cell(x->slot) };
 	int feed_fd = -1;               /* --pipe: the child's end of its feed */
 	pid_t pid;
 
@@ -147,6 +148,8 @@ enum exec_start exec_start(struct exec *x, const char *path, char **argv,
 	if (pid < 0) {
 		int e = errno;
 
+		/* A child that wrote its group there is gone: not ours now. */
+		guard_set(x->slot, 0);
 		if (x->conf->capture) {
 			close(outp[0]);
 			close(errp[0]);

@@ -291,6 +291,11 @@ void guard_set(int slot, pid_t pgid)
 	atomic_store_explicit(&reg[slot], pgid, memory_order_seq_cst);
 }
 
+_Atomic(pid_t) *guard_cell(int slot)
+{
+	return reg ? &reg[slot] : NULL;
+}
+
 int guard_signal_all(int sig)
 {
 	int n = 0;

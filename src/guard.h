@@ -30,6 +30,7 @@
 #ifndef FANOUT_GUARD_H
 #define FANOUT_GUARD_H
 
+#include <stdatomic.h>
 #include <sys/types.h>
 
 /* Without "fanout" in it: `pkill fanout` matches substrings. */
@@ -44,6 +45,14 @@ void guard_init(int maxslots);
 
 /* Slot SLOT now runs the group PGID (0: nothing). */
 void guard_set(int slot, pid_t pgid);
+
+/*
+ * Slot SLOT's place in the registry (NULL before guard_init()), for the
+ * job's child to write its own group there before it runs anything: else
+ * a fanout SIGKILLed between the child's exec and guard_set() leaves the
+ * job's own children behind.
+ */
+_Atomic(pid_t) *guard_cell(int slot);
 
 /* Send SIG to every registered group; returns how many. */
 int guard_signal_all(int sig);

@@ -157,7 +157,8 @@ void spawn_set_rlimits(const struct rlimits *r)
 
 /*
  * The child between vfork and exec. Only system calls: no malloc, no stdio,
- * no locks, and nothing written to memory but *errp.
+ * no locks, and nothing written to memory but *errp and the registry's
+ * slot (shared memory, one atomic store).
  */
 static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 {
@@ -170,6 +171,13 @@ static void child(const struct spawn_req *r, volatile int *errp, int errfd)
 #endif
 	/* Its own group, so a terminal's Ctrl-C reaches only fanout. */
 	setpgid(0, 0);
+	/*
+	 * Registered before it can start a process of its own: from here a
+	 * SIGKILLed fanout's guardian kills the whole group (before, the
+	 * death signal kills the child, which has no children yet).
+	 */
+	if (r->guard)
+		atomic_store(r->guard, getpid());
 	if (dup2(r->in_fd > 0 ? r->in_fd : devnull, 0) < 0 ||
 	    (r->out_fd >= 0 && dup2(r->out_fd, 1) < 0) ||
 	    (r->err_fd >= 0 && dup2(r->err_fd, 2) < 0))

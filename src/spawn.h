@@ -9,6 +9,7 @@
 #define FANOUT_SPAWN_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -24,6 +25,11 @@ struct spawn_req {
 	 */
 	int in_fd;
 	const char *dir;        /* where the child runs; NULL: fanout's dir */
+	/*
+	 * Where the child writes its pid (its new group) before it runs
+	 * anything (guard_cell()); NULL: nowhere.
+	 */
+	_Atomic(pid_t) *guard;
 };
 
 /*

@@ -111,3 +111,24 @@ guardian_looked() {
 	[ $(( $(date +%s) - t0 )) -lt 20 ]
 	no_process 'sleep 816.1'
 }
+
+@test "SIGKILL to fanout just after a job's exec: the job's children die too" {
+	# The worker learns its job's pid only when vfork returns; strace
+	# holds that return 3 s, while the job runs and starts its children.
+	# The child registers its own group before it execs: else these
+	# escaped (fanout killed before the worker registered the job, by
+	# the guardian, which does not look while nothing is registered).
+	command -v strace >/dev/null || skip "no strace (.ci/run installs it)"
+	strace -f -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	[ "${FANOUT_SANITIZED:-}" != thread ] || skip "ThreadSanitizer turns vfork into fork"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -o /dev/null \
+		-e trace=vfork -e inject=vfork:delay_exit=3000000 \
+		"$FANOUT" -u sh -c 'echo start; sleep 877.1 & sleep 877.2' ::: x > out 2> err 3>&- &
+	wait_for_process '^sleep 877.1'
+	wait_for_process '^sleep 877.2'
+	f=$(pgrep -P "$!" -x fanout)
+	[ -n "$f" ]
+	kill -KILL "$f"
+	wait "$!" || true
+	no_process '^sleep 877.'
+}
