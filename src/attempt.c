@@ -522,7 +522,9 @@ void attempt_run(struct attempt_worker *w, struct job *j)
 						    (unsigned)w->slot + 1);
 	if (remote)
 		run_argv = go_remote(w, argv, &a, &path);
-	if (remote || (path = resolve_program(c, w->x.dir, argv, &a,
+	if (remote || (path = resolve_program(c->path, c->path_errno,
+						     c->tmpl->cmd_varies,
+						     w->x.dir, argv, &a,
 						     &own)) != NULL) {
 		bool room = inflight_acquire();         /* -j auto */
 

@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include "spawn.h"
-#include "template.h"
 #include "unrunnable.h"
 #include "util.h"
 
@@ -20,11 +19,12 @@ void resolve_unrunnable(struct attempt *a, int err)
 	a->start_ns = a->end_ns = now_ns();
 }
 
-const char *resolve_program(const struct attempt_conf *c, const char *dir,
-			    char **argv, struct attempt *a, char **own)
+const char *resolve_program(const char *path, int path_errno, bool varies,
+			    const char *dir, char **argv, struct attempt *a,
+			    char **own)
 {
 	const struct job *j = a->job;
-	int err = c->path_errno;
+	int err = path_errno;
 
 	*own = NULL;
 	if (j->too_long) {
@@ -35,14 +35,14 @@ const char *resolve_program(const struct attempt_conf *c, const char *dir,
 		resolve_unrunnable(a, E2BIG);
 		return NULL;
 	}
-	if (!c->tmpl->cmd_varies && c->path)
-		return c->path;
-	if (c->tmpl->cmd_varies) {
+	if (!varies && path)
+		return path;
+	if (varies) {
 		if ((*own = spawn_resolve_in(dir, argv[0])) != NULL)
 			return *own;
 		err = errno;
 	}
-	unrunnable_report(argv[0], NULL, err, !c->tmpl->cmd_varies, j->seq);
+	unrunnable_report(argv[0], NULL, err, !varies, j->seq);
 	resolve_unrunnable(a, err);
 	return NULL;
 }

@@ -9,15 +9,19 @@
 #ifndef FANOUT_RESOLVE_H
 #define FANOUT_RESOLVE_H
 
-#include "attempt.h"
+#include <stdbool.h>
+
+#include "outcome.h"
 
 /*
- * The program to run for ARGV (the expanded command of attempt A), looked
- * up in DIR (NULL: here) when the command varies; *OWN is then the
- * caller's to free. NULL when it cannot run: A is marked so.
+ * The program to run for ARGV (the expanded command of attempt A): PATH,
+ * found once for the run (NULL: not found, for the reason PATH_ERRNO), or,
+ * when the command VARIES, looked up now in DIR (NULL: here); *OWN is then
+ * the caller's to free. NULL when it cannot run: A is marked so.
  */
-const char *resolve_program(const struct attempt_conf *c, const char *dir,
-			    char **argv, struct attempt *a, char **own);
+const char *resolve_program(const char *path, int path_errno, bool varies,
+			    const char *dir, char **argv, struct attempt *a,
+			    char **own);
 
 /* Attempt A cannot run because of ERR: it fails at once, unstarted. */
 void resolve_unrunnable(struct attempt *a, int err);
