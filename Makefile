@@ -59,6 +59,7 @@ $(O)/%.o: src/%.c | $(O)
 # all of LIBOBJS, so that a new test_*.c builds before it gets its list.
 test_batch = batch job strbuf util
 test_blockcut = blockcut
+test_blockpipe = blockpipe
 test_breaker = breaker util
 test_columns = columns placeholder batch job strbuf util
 test_cost = cost stats util

@@ -216,6 +216,8 @@ static const struct pipein_conf *pipe_conf(struct runner *r, int fd)
 		.header = o->pipe_header, .stop_fd = runstate_stop_fd(),
 		.round_robin = o->round_robin ? o->jobs : 0,
 		.dry_run = o->dry_run,
+		/* What runs a job again (attempt.c) reads its block again. */
+		.once = !o->retries && !o->memfree && !r->remote,
 		.put = admit, .arg = r,
 	};
 	pc.ranges = !o->records && fstat(fd, &st) == 0 &&

@@ -46,6 +46,14 @@ int pipefeed_open(struct pipefeed *f, const struct block *b, bool lend,
 	f->base = 0;
 	f->waiting = false;
 	f->lend = lend && !b->deal;
+	if (b->plen) {
+		/* A pipe of its own: the job reads it; it was all given. */
+		*child_fd = fcntl(b->pfd, F_DUPFD_CLOEXEC, 0);
+		if (*child_fd < 0)
+			return -1;
+		f->done = b->plen;
+		return 0;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 #ifdef F_SETPIPE_SZ

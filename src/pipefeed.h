@@ -5,7 +5,9 @@
  * A block is what one job reads: bytes in memory (the reader cut them from
  * a stream, the --header lines in front), or, for a regular file given with
  * -a, the --header bytes and then a byte range of the file, which goes from
- * the page cache to the pipe with splice(2) and never through fanout.
+ * the page cache to the pipe with splice(2) and never through fanout; or a
+ * pipe already holding the whole block (blockpipe.h), which is the job's
+ * stdin itself: there is nothing to feed.
  *
  * The feed is passive, like exec.c: its write end is non-blocking, the
  * worker's poll(2) says when it takes more, and pipefeed_write() writes
@@ -21,6 +23,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "deal.h"
 
@@ -32,6 +35,9 @@ struct block {
 	int fd;                 /* file ranges: the file, or -1 */
 	off_t off;              /* file ranges: where the range starts */
 	size_t flen;            /* file ranges: its length */
+	int pfd;                /* a pipe holding the whole block, the read
+				   end (blockpipe.h); only when plen > 0 */
+	size_t plen;            /* the bytes in that pipe */
 	struct deal *deal;      /* --round-robin: a consumer's first block
 				   (its --header), then the dealt ones */
 };
@@ -39,7 +45,7 @@ struct block {
 /* All the bytes of block B. */
 static inline uint64_t block_size(const struct block *b)
 {
-	return (uint64_t)b->len + b->headlen + b->flen;
+	return (uint64_t)b->len + b->headlen + b->flen + b->plen;
 }
 
 /* Free block B (NULL: nothing); inline, so that job.c needs no more. */
@@ -48,6 +54,8 @@ static inline void block_free(struct block *b)
 	if (b) {
 		if (b->deal)
 			deal_leave(b->deal);
+		if (b->plen)
+			close(b->pfd);
 		free(b->buf);
 		free(b);
 	}

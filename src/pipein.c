@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockpipe.h"
 #include "deal.h"
 #include "job.h"
 #include "pipefeed.h"
@@ -49,6 +50,7 @@ struct stream {
 	size_t cap, len;        /* len counts the header too */
 	uint64_t seq;
 	bool eof;
+	bool no_splice;         /* stdin cannot be spliced into blocks' pipes */
 	int error;
 };
 
@@ -234,6 +236,123 @@ static bool send_block(struct stream *s, size_t p)
 	return give(s->c, &s->seq, b);
 }
 
+/* What became of a block tried in a pipe of its own. */
+enum piped { PIPED, PIPED_STOP, PIPED_NOT };
+
+/*
+ * The block's bytes so far are P's, then REST[0..N): take them all back
+ * into the stream's buffer, to go on in memory.
+ */
+static enum piped unpipe(struct stream *s, struct blockpipe *p,
+			 const char *rest, size_t n)
+{
+	size_t len = p->len + n;
+	size_t cap = len > s->cap ? len : s->cap;
+	char *buf = xmalloc(cap);
+
+	memcpy(buf + p->len, rest, n);
+	if (!blockpipe_drain(p, buf)) {
+		warning_errno("cannot read a block back from its pipe");
+		s->error = 1;
+		free(buf);
+		return PIPED_STOP;
+	}
+	free(s->buf);
+	s->buf = buf;
+	s->cap = cap;
+	s->len = len;
+	return PIPED_NOT;
+}
+
+/*
+ * The next block in a pipe of its own (blockpipe.h): the header and the
+ * bytes carried over are written in, stdin's pages spliced in up to a
+ * WINDOW short of the block, and the WINDOW read to find the cut in it.
+ * PIPED_NOT: the stream's buffer holds what was read, to go on in memory
+ * (no pipe that big, stdin cannot splice, the pipe's slots ran out, or no
+ * cut in the window: a long record, which the memory path cuts as ever).
+ */
+static enum piped pipe_block(struct stream *s)
+{
+	const struct pipein_conf *c = s->c;
+	struct blockpipe p;
+	size_t limit, body, n, cut, w;
+	struct block *b;
+
+	if (!blockpipe_open(&p, s->hdrlen + c->block))
+		return PIPED_NOT;
+	limit = p.room - s->hdrlen < c->block ? p.room - s->hdrlen : c->block;
+	if (limit < 2 * WINDOW || s->len - s->hdrlen > WINDOW) {
+		blockpipe_close(&p);
+		return PIPED_NOT;
+	}
+	w = blockpipe_write(&p, s->buf, s->len);
+	if (w < s->len)
+		return unpipe(s, &p, s->buf + w, s->len - w);
+	body = s->len - s->hdrlen;
+	s->len = s->hdrlen;
+	while (body < limit - WINDOW && !s->eof) {
+		ssize_t r;
+
+		if (!readable(c)) {
+			blockpipe_close(&p);
+			return PIPED_STOP;
+		}
+		r = blockpipe_splice(&p, c->fd, limit - WINDOW - body);
+		if (r > 0) {
+			body += (size_t)r;
+		} else if (r == 0) {
+			s->eof = true;
+		} else if (errno == EINVAL) {
+			s->no_splice = true;
+			return unpipe(s, &p, NULL, 0);
+		} else if (errno == EAGAIN && blockpipe_full(&p)) {
+			/* Small pages: memory suits this writer better. */
+			s->no_splice = true;
+			return unpipe(s, &p, NULL, 0);
+		} else if (errno != EAGAIN && errno != EINTR) {
+			warning_errno("cannot read input");
+			s->error = 1;
+			blockpipe_close(&p);
+			return PIPED_STOP;
+		}
+	}
+	/* The window, into the buffer after the header. */
+	if (!fill(s, limit - body)) {
+		blockpipe_close(&p);
+		return PIPED_STOP;
+	}
+	n = s->len - s->hdrlen;
+	if (body + n == 0) {
+		blockpipe_close(&p);    /* the input is over */
+		return PIPED_STOP;
+	}
+	cut = s->eof ? n : blockcut_last(&c->cut, s->buf + s->hdrlen, n, 0, n);
+	if (!cut && !s->eof)
+		return unpipe(s, &p, s->buf + s->hdrlen, n);
+	w = blockpipe_write(&p, s->buf + s->hdrlen, cut);
+	if (w < cut)
+		return unpipe(s, &p, s->buf + s->hdrlen + w, n - w);
+	blockpipe_seal(&p);
+	/* What follows the cut starts the next block. */
+	memmove(s->buf + s->hdrlen, s->buf + s->hdrlen + cut, n - cut);
+	s->len = s->hdrlen + n - cut;
+	b = xcalloc(1, sizeof *b);
+	b->fd = -1;
+	b->pfd = p.rfd;
+	b->plen = p.len;
+	return give(c, &s->seq, b) ? PIPED : PIPED_STOP;
+}
+
+/* May the next block go in a pipe of its own? */
+static bool pipeable(const struct stream *s)
+{
+	const struct pipein_conf *c = s->c;
+
+	return c->once && !c->nrec && !dealer && !s->no_splice && !s->eof &&
+	       c->block >= 4 * WINDOW && s->len - s->hdrlen <= WINDOW;
+}
+
 static void read_stream(struct stream *s)
 {
 	const struct pipein_conf *c = s->c;
@@ -246,6 +365,14 @@ static void read_stream(struct stream *s)
 	for (;;) {
 		size_t body, p;
 
+		if (want == c->block && pipeable(s)) {
+			enum piped r = pipe_block(s);
+
+			if (r == PIPED)
+				continue;
+			if (r == PIPED_STOP)
+				return;
+		}
 		if (!fill(s, want))
 			return;
 		body = s->len - s->hdrlen;

@@ -38,6 +38,9 @@ struct pipein_conf {
 	int round_robin;        /* --round-robin: -j consumers; 0: a job
 				   a block */
 	bool dry_run;           /* --dry-run: the consumers read nothing */
+	bool once;              /* no block is read twice (no --retries,
+				   --memfree, -S): a stream's blocks may be
+				   pipes of their own (blockpipe.h) */
 	int stop_fd;            /* readable once the reader must stop */
 	batch_put_fn *put;      /* takes each job, numbered from 1 */
 	void *arg;

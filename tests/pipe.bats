@@ -186,3 +186,68 @@ while os.splice(0, 1, 1 << 20): pass' | { sleep 1; cat; } > out
 	run bash -c "printf 'h\na\nb\n' | '$FANOUT' --pipe --header : -N 1 -k cat"
 	[ "$output" = $'h\na\nh\nb' ]
 }
+
+# From a pipe, blocks of 256K and more are held in pipes of their own,
+# stdin's pages spliced in (blockpipe.h); the tests above, with smaller
+# blocks, take the memory path.
+@test "from a pipe, big blocks in pipes of their own join up to the input, cut only between records" {
+	local seed fin maxrec
+	for seed in 1 2; do
+		for fin in final nofinal; do
+			# Seed 2: records up to 100K, past the 64K window a
+			# cut is looked for in: those blocks go on in memory.
+			maxrec=$(( seed == 1 ? 300 : 5000 ))
+			$GEN "$seed" 2500000 "$maxrec" "$fin" > in
+			cat in | through in -- --pipe --block 256k -j3
+			cat in | through in --recstart '>' -- --pipe --recstart '>' --block 300k
+			cat in | through in --recend 'x\n' -- --pipe --recend 'x\n' --block 300k
+			cat in | through in --header 2 -- --pipe --header 2 --block 300k
+			cat in | "$FANOUT" --pipe --block 256k -j3 -k cat | cmp - in
+		done
+	done
+	[ "$(ls got | wc -l)" -gt 5 ]
+	# A 150K record over the whole window of the first block.
+	{ seq 27000; head -c 150000 /dev/zero | tr '\0' x; echo; seq 100000; } > in
+	cat in | through in -- --pipe --block 256k
+	cat in | "$FANOUT" --pipe --block 256k -k cat | cmp - in
+}
+
+@test "from a pipe, stdin's pages are spliced on, not copied; not when a block may run again" {
+	command -v strace >/dev/null || skip "needs strace"
+	$GEN 3 1000000 100 > in
+	cat in | strace -f -e trace=splice -o trace "$FANOUT" --pipe --block 256k wc -l > out
+	[ "$(awk '{ s += $1 } END { print s }' out)" -eq "$(wc -l < in)" ]
+	grep -q '^[0-9]* *splice(0, NULL, ' trace
+	# A retry reads its block again: blocks stay in memory.
+	cat in | strace -f -e trace=splice -o trace "$FANOUT" --pipe --block 256k --retries 1 wc -l > out
+	[ "$(awk '{ s += $1 } END { print s }' out)" -eq "$(wc -l < in)" ]
+	! grep -q '^[0-9]* *splice(0, NULL, ' trace
+}
+
+@test "a writer of small pages fills a block's pipe before its bytes: the blocks go on in memory, whole" {
+	# Each page it writes holds 100 bytes (spliced from the file): a pipe
+	# of 256 pages is full at 25600 bytes.
+	$GEN 4 1000000 100 > in
+	python3 -c '
+import os, sys
+fd, off = os.open(sys.argv[1], os.O_RDONLY), 0
+size = os.fstat(fd).st_size
+while off < size:
+    off += os.splice(fd, 1, min(100, size - off), offset_src=off)' in |
+		through in -- --pipe --block 256k -j2
+}
+
+@test "--retries from a pipe with big blocks: the retry reads the same block" {
+	$GEN 5 1000000 100 > in
+	run bash -c "cat in | '$FANOUT' --pipe --block 512k --retries 1 --retry-delay 10ms -j1 sh -c 'cat > got.{#}.\$(ls got.{#}.* 2>/dev/null | wc -l); [ -e got.{#}.1 ]'"
+	[ "$status" -eq 0 ]
+	cmp got.1.0 got.1.1
+	cat got.*.1 | cmp - in
+}
+
+@test "-u, big blocks from a pipe: a job that splices its stdin to stdout gives what it read" {
+	seq 300000 | "$FANOUT" --pipe -u -j1 --block 256k python3 -c '
+import os
+while os.splice(0, 1, 1 << 20): pass' | { sleep 1; cat; } > out
+	seq 300000 | cmp - out
+}
