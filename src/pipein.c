@@ -250,7 +250,8 @@ static enum piped unpipe(struct stream *s, struct blockpipe *p,
 	size_t cap = len > s->cap ? len : s->cap;
 	char *buf = xmalloc(cap);
 
-	memcpy(buf + p->len, rest, n);
+	if (n)
+		memcpy(buf + p->len, rest, n);
 	if (!blockpipe_drain(p, buf)) {
 		warning_errno("cannot read a block back from its pipe");
 		s->error = 1;
