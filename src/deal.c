@@ -15,7 +15,6 @@
 #include <poll.h>
 #include <stdlib.h>
 
-#include "pipefeed.h"
 #include "util.h"
 
 /* A pipe whose ends are non-blocking and closed on exec. */
@@ -42,19 +41,19 @@ struct deal *deal_new(size_t cap, int want, size_t block)
 	if (quiet_pipe(d->ready) < 0 || quiet_pipe(d->wake) < 0) {
 		int e = errno;
 
-		deal_free(d);
+		deal_free(d, NULL);       /* it holds no block yet */
 		errno = e;
 		return NULL;
 	}
 	return d;
 }
 
-void deal_free(struct deal *d)
+void deal_free(struct deal *d, void (*drop)(struct block *))
 {
 	if (!d)
 		return;
 	for (; d->count; d->count--, d->head = (d->head + 1) % d->cap)
-		block_free(d->ring[d->head]);
+		drop(d->ring[d->head]);
 	for (int i = 0; i < 2; i++) {
 		if (d->ready[i] >= 0)
 			close(d->ready[i]);

@@ -59,8 +59,12 @@ struct deal {
  */
 struct deal *deal_new(size_t cap, int want, size_t block);
 
-/* Free D and the blocks still in it (after every consumer has left). */
-void deal_free(struct deal *d);
+/*
+ * Free D and, with DROP, the blocks still in it (after every consumer has
+ * left). The deal never looks inside a block: DROP is pipefeed.h's
+ * block_free, which calls back deal_leave().
+ */
+void deal_free(struct deal *d, void (*drop)(struct block *));
 
 /* Starts one consumer (a job); false once the run stops. */
 typedef bool deal_start_fn(void *arg);

@@ -551,7 +551,7 @@ void pipein_free(void)
 {
 	free(file_hdr);
 	file_hdr = NULL;
-	deal_free(dealer);
+	deal_free(dealer, block_free);
 	dealer = NULL;
 	rr_hdr = NULL;
 	rr_hdrlen = 0;

@@ -104,7 +104,7 @@ static void test_consumers(int stop)
 	is_int(take(d), 5, "what was queued still comes out");
 	is_int(take(d), -1, "then the end");
 	ok(readable(d), "still ready: closed");
-	deal_free(d);
+	deal_free(d, block_free);
 }
 
 static void test_drain(int stop)
@@ -125,7 +125,7 @@ static void test_drain(int stop)
 	is_int(starts, 2, "drain: a replacement took the last block");
 	is_int(deal_drain(d, stop, start, NULL), DEAL_QUEUED,
 	       "drain of an empty deal returns at once");
-	deal_free(d);
+	deal_free(d, block_free);
 
 	d = deal_new(2, 1, 4096);
 	starts = 0;
@@ -134,7 +134,7 @@ static void test_drain(int stop)
 	       "a consumer that cannot be started stops the put");
 	block_free(b);
 	deal_leave(d);  /* the one counted for it, as job_free would */
-	deal_free(d);
+	deal_free(d, block_free);
 }
 
 static void test_stop(void)
@@ -153,7 +153,7 @@ static void test_stop(void)
 	is_int(deal_drain(d, p[0], start, NULL), DEAL_STOP,
 	       "a drain returns too");
 	deal_leave(d);
-	deal_free(d);           /* frees block 1, still queued */
+	deal_free(d, block_free);           /* frees block 1, still queued */
 	close(p[0]);
 	close(p[1]);
 }
