@@ -218,6 +218,7 @@ static const struct pipein_conf *pipe_conf(struct runner *r, int fd)
 		.dry_run = o->dry_run,
 		/* What runs a job again (attempt.c) reads its block again. */
 		.once = !o->retries && !o->memfree && !r->remote,
+		.max_pipes = spawn_spare_fds(o->jobs, o->out != OUT_UNGROUP),
 		.put = admit, .arg = r,
 	};
 	pc.ranges = !o->records && fstat(fd, &st) == 0 &&

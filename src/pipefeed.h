@@ -18,6 +18,7 @@
 #define FANOUT_PIPEFEED_H
 
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ struct block {
 	int pfd;                /* a pipe holding the whole block, the read
 				   end (blockpipe.h); only when plen > 0 */
 	size_t plen;            /* the bytes in that pipe */
+	atomic_int *pipes;      /* the reader's count of such blocks */
 	struct deal *deal;      /* --round-robin: a consumer's first block
 				   (its --header), then the dealt ones */
 };
@@ -54,8 +56,10 @@ static inline void block_free(struct block *b)
 	if (b) {
 		if (b->deal)
 			deal_leave(b->deal);
-		if (b->plen)
+		if (b->plen) {
 			close(b->pfd);
+			atomic_fetch_sub(b->pipes, 1);
+		}
 		free(b->buf);
 		free(b);
 	}

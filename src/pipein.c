@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -236,6 +237,9 @@ static bool send_block(struct stream *s, size_t p)
 	return give(s->c, &s->seq, b);
 }
 
+/* Blocks in pipes of their own not yet freed (block_free counts down). */
+static atomic_int pipes_live;
+
 /* What became of a block tried in a pipe of its own. */
 enum piped { PIPED, PIPED_STOP, PIPED_NOT };
 
@@ -280,7 +284,9 @@ static enum piped pipe_block(struct stream *s)
 	size_t limit, body, n, cut, w;
 	struct block *b;
 
-	if (!blockpipe_open(&p, s->hdrlen + c->block))
+	/* The descriptors the jobs need to start are not the reader's. */
+	if (atomic_load(&pipes_live) >= c->max_pipes ||
+	    !blockpipe_open(&p, s->hdrlen + c->block))
 		return PIPED_NOT;
 	limit = p.room - s->hdrlen < c->block ? p.room - s->hdrlen : c->block;
 	if (limit < 2 * WINDOW || s->len - s->hdrlen > WINDOW) {
@@ -342,6 +348,8 @@ static enum piped pipe_block(struct stream *s)
 	b->fd = -1;
 	b->pfd = p.rfd;
 	b->plen = p.len;
+	b->pipes = &pipes_live;
+	atomic_fetch_add(&pipes_live, 1);
 	return give(c, &s->seq, b) ? PIPED : PIPED_STOP;
 }
 

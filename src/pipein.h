@@ -41,6 +41,8 @@ struct pipein_conf {
 	bool once;              /* no block is read twice (no --retries,
 				   --memfree, -S): a stream's blocks may be
 				   pipes of their own (blockpipe.h) */
+	int max_pipes;          /* ...at most this many at once (the
+				   descriptors the jobs do not need) */
 	int stop_fd;            /* readable once the reader must stop */
 	batch_put_fn *put;      /* takes each job, numbered from 1 */
 	void *arg;

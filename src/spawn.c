@@ -136,6 +136,21 @@ int spawn_reserve_fds(int njobs, bool capture)
 	return (int)fit;
 }
 
+int spawn_spare_fds(int njobs, bool capture)
+{
+	struct rlimit rl;
+	long long spare;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT_MAX)
+		rl.rlim_cur = INT_MAX;
+	/* Each job's feed is a pipe too: its two ends while it starts. */
+	spare = (long long)rl.rlim_cur - fds_open() - FDS_SPARE -
+		(long long)njobs * ((capture ? 5 : 1) + 2);
+	return spare > 0 ? (int)spare : 0;
+}
+
 /*
  * ThreadSanitizer turns vfork into fork, so the child's memory is a copy and
  * a failed exec's errno must come back through a close-on-exec pipe (xe's

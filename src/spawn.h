@@ -61,6 +61,13 @@ void spawn_set_nice(int n);
 int spawn_reserve_fds(int njobs, bool capture);
 
 /*
+ * Descriptors left over once NJOBS jobs have what they need to start (as
+ * spawn_reserve_fds counts it, and a --pipe feed each): what the --pipe
+ * reader may keep in blocks' pipes (blockpipe.h). 0 when none are.
+ */
+int spawn_spare_fds(int njobs, bool capture);
+
+/*
  * Start a job: its own process group, stdin from /dev/null (or in_fd), in
  * dir if given, the default signal mask, default dispositions but for the signals its caller ignored,
  * SIGKILL if fanout dies (Linux). A file the kernel cannot run (ENOEXEC: a

@@ -171,3 +171,20 @@ need_vfork() {
 	[ "$(tail -n +2 log | cut -f7)" = $'126\n126' ]
 	[ "${lines[*]}" = "fanout: too few processes (Resource temporarily unavailable): running at most 1 job at once fanout: cannot run 'true': Resource temporarily unavailable" ]
 }
+
+@test "ulimit -n: --pipe's blocks held in pipes leave the jobs their descriptors" {
+	# From a pipe, a block of 256k or more is a pipe of its own (one
+	# descriptor a block in flight); a block under 256k is held in memory.
+	# Whatever the limit, where the memory blocks run, the piped ones do.
+	seq 500000 > in
+	local n mem piped bad=
+	for n in $(seq 18 40); do
+		mem=$(bash -c "ulimit -n $n; cat in | '$FANOUT' --pipe --block 250k -j4 -k cat 2>/dev/null | cmp -s - in && echo ok" || :)
+		[ "$mem" = ok ] || continue
+		piped=$(bash -c "ulimit -n $n; cat in | '$FANOUT' --pipe --block 256k -j4 -k cat 2>/dev/null | cmp -s - in && echo ok" || :)
+		[ "$piped" = ok ] || bad="$bad $n"
+	done
+	[ -z "$bad" ] || { echo "piped blocks failed at ulimit -n$bad"; return 1; }
+	# The limits where both run were tried at all.
+	[ "$(bash -c "ulimit -n 40; cat in | '$FANOUT' --pipe --block 256k -j4 -k cat | cmp - in && echo ok")" = ok ]
+}
