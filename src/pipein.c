@@ -288,7 +288,10 @@ static enum piped pipe_block(struct stream *s)
 	if (atomic_load(&pipes_live) >= c->max_pipes ||
 	    !blockpipe_open(&p, s->hdrlen + c->block))
 		return PIPED_NOT;
-	limit = p.room - s->hdrlen < c->block ? p.room - s->hdrlen : c->block;
+	limit = p.room > s->hdrlen ? p.room - s->hdrlen : 0;
+	if (limit > c->block)
+		limit = c->block;
+	/* A header that leaves the pipe too little room stays in memory. */
 	if (limit < 2 * WINDOW || s->len - s->hdrlen > WINDOW) {
 		blockpipe_close(&p);
 		return PIPED_NOT;

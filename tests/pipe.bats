@@ -210,6 +210,9 @@ while os.splice(0, 1, 1 << 20): pass' | { sleep 1; cat; } > out
 	{ seq 27000; head -c 150000 /dev/zero | tr '\0' x; echo; seq 100000; } > in
 	cat in | through in -- --pipe --block 256k
 	cat in | "$FANOUT" --pipe --block 256k -k cat | cmp - in
+	# A header longer than a pipe holds: the blocks stay in memory.
+	{ head -c 1100000 /dev/zero | tr '\0' h; echo; seq 300000; } > in
+	cat in | through in --header 1 -- --pipe --header 1 --block 256k
 }
 
 @test "from a pipe, stdin's pages are spliced on, not copied; not when a block may run again" {
