@@ -291,8 +291,12 @@ static enum piped pipe_block(struct stream *s)
 	limit = p.room > s->hdrlen ? p.room - s->hdrlen : 0;
 	if (limit > c->block)
 		limit = c->block;
-	/* A header that leaves the pipe too little room stays in memory. */
-	if (limit < 2 * WINDOW || s->len - s->hdrlen > WINDOW) {
+	/*
+	 * A block the pipe holds less than the --block of (a bigger --block
+	 * than pipe-max-size, a long header) stays in memory: a pipe may cut
+	 * it a little early (its seams), never into pieces.
+	 */
+	if (limit + WINDOW < c->block || s->len - s->hdrlen > WINDOW) {
 		blockpipe_close(&p);
 		return PIPED_NOT;
 	}

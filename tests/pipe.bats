@@ -256,3 +256,15 @@ import os
 while os.splice(0, 1, 1 << 20): pass' | { sleep 1; cat; } > out
 	seq 300000 | cmp - out
 }
+
+@test "from a pipe, --block bigger than a pipe holds: blocks of that size all the same (in memory)" {
+	# pipe-max-size is 1M by default; a 2M block is not cut into pieces.
+	run bash -c "seq 1000000 | '$FANOUT' --pipe --block 2M -k wc -c"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" -gt $((2097152 - 8)) ] && [ "${lines[0]}" -le 2097152 ]
+	[ "${lines[1]}" -gt $((2097152 - 8)) ] && [ "${lines[1]}" -le 2097152 ]
+	# The default 1M: a block in a pipe may end up to 16K early.
+	run bash -c "seq 1000000 | '$FANOUT' --pipe -k wc -c"
+	[ "${lines[0]}" -gt $((1048576 - 16384 - 8)) ] && [ "${lines[0]}" -le 1048576 ]
+}
