@@ -119,7 +119,7 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SAN = address,undefined
 FUZZ_TARGETS = template options records joblog
 FUZZ_template = template placeholder shlex shquote strbuf job util
-FUZZ_options = cli clipipe clivalues cliwords cpus halt rlimits ratelimit util
+FUZZ_options = cli cliapply clipipe clivalues cliwords cpus halt rlimits ratelimit util
 FUZZ_records = input pipein pipefeed blockpipe deal blockcut sources columns batch job strbuf util
 FUZZ_joblog = resume seqset util
 fuzz_objs = $(patsubst %,$(FUZZ_O)/%.o,$(FUZZ_$(1)))

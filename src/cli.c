@@ -1,6 +1,7 @@
 /*
- * cli.c - option table, parsing and validation (see cli.h); the parsers
- * of option values are in clivalues.c.
+ * cli.c - option table, parsing and validation (see cli.h); what each
+ * option stores is in cliapply.c, the parsers of option values in
+ * clivalues.c.
  *
  * A small hand-written parser rather than getopt_long: options stop at the
  * first word that is not an option (the COMMAND, as in xargs), clusters such
@@ -18,32 +19,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cliapply.h"
 #include "clipipe.h"
 #include "clivalues.h"
 #include "cliwords.h"
 #include "cpus.h"
-#include "ratelimit.h"
 #include "util.h"
 
 #ifndef FANOUT_VERSION
 #define FANOUT_VERSION "0.1.0"
 #endif
 
-enum opt_id {
-	O_ADAPTIVE = 1, O_BATCH, O_BATCH_TIMEOUT, O_BREAKER, O_BREAKER_COOLDOWN,
-	O_BUFFER_SIZE, O_BURST, O_ARG_FILE, O_COLSEP, O_CONTROLMASTER, O_DELAY, O_DELIM,
-	O_DRY_RUN, O_ENV, O_FILES, O_FILTER_HOSTS, O_GROUP, O_HALT, O_HEADER, O_HELP,
-	O_REPL, O_JOBS, O_JOBLOG, O_JSON_LOG, O_KEEP_ORDER, O_KILL_AFTER, O_LINES,
-	O_LINE_BUFFER, O_LINK, O_MULTI, O_NICE, O_PER_JOB, O_NO_RUN_IF_EMPTY, O_NULL,
-	O_OVERLOAD_EXIT, O_PROGRESS, O_QUIET_FAILURES, O_RATE, O_RESULTS, O_RESUME,
-	O_RLIMIT, O_MEMFREE, O_LOAD,
-	O_RESUME_FAILED, O_RETRIES, O_RETRY_DELAY, O_SHARD, O_SHELL, O_SSH, O_SSH_GIVE_UP,
-	O_SSHLOGIN, O_SSHLOGINFILE, O_STATS, O_TAG, O_TAGSTRING, O_TIMEOUT, O_TMPDIR, O_UNGROUP,
-	O_VERBOSE, O_VERSION, O_WORKDIR, O_CONTEXT,
-	O_BLOCK, O_PIPE, O_RECEND, O_RECSTART, O_ROUND_ROBIN, O_END
-};
-
-/* Which options were given, one bit per opt_id: conflicts are refused. */
+/* Which options were given, a bit per opt_id (cliapply.h): for conflicts. */
 struct optset {
 	uint64_t w[4];
 };
@@ -184,9 +171,6 @@ static const struct alias {
 	{ NULL, 't', O_VERBOSE },
 };
 
-/* -X, -m: as many records a command as fit (the largest --batch). */
-#define BATCH_MANY 1000000
-
 #define NELEM(a) (sizeof (a) / sizeof (a)[0])
 
 static const char usage_line[] =
@@ -264,119 +248,19 @@ static void help(void)
 	      "See fanout(1) for more.\n", stdout);
 }
 
-static const char *nonempty(const char *name, const char *v)
-{
-	if (!*v)
-		die(EXIT_USAGE, "%s: must not be empty", name);
-	return v;
-}
-
-/* --header: GNU parallel's ':' is its '.*\n', the first record. */
-static void header_arg(struct opts *o, const char *name, const char *v)
-{
-	if (strcmp(v, ":") == 0 || strcmp(v, ".*\\n") == 0)
-		o->header = v;
-	else if (*v >= '0' && *v <= '9')
-		o->pipe_header = (size_t)num_arg(name, v, 0, 1000000);
-	else
-		die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
-		    "supported, or N lines with --pipe", name, v);
-}
-
+/* --help and --version end fanout here; cliapply.c stores all the others. */
 static void apply(struct opts *o, const struct optdef *d, const char *name,
 		  const char *v)
 {
-	switch (d->id) {
-	/* GNU parallel takes each -a FILE as one more input source */
-	case O_ARG_FILE: cliwords_add_file(o, v, false); break;
-	case O_BATCH:
-		o->records = o->batch = (size_t)num_arg(name, v, 1, 1000000);
-		break;
-	case O_BATCH_TIMEOUT: o->batch_timeout_ns = dur_arg(name, v, 0); break;
-	case O_BLOCK: o->block_size = size_arg(name, v); break;
-	case O_BREAKER: o->breaker = (int)num_arg(name, v, 1, 1000000000); break;
-	case O_BREAKER_COOLDOWN: o->breaker_cooldown_ns = dur_arg(name, v, 0); break;
-	case O_BUFFER_SIZE: o->buffer_size = size_arg(name, v); break;
-	case O_BURST: o->burst = num_arg(name, v, 1, 1000000000); break;
-	case O_COLSEP: o->colsep = nonempty(name, v); break;
-	case O_DELAY: delay_arg(o, name, v); break;
-	case O_DELIM: o->delim = delim_arg(name, v); break;
-	case O_DRY_RUN: o->dry_run = true; break;
-	case O_FILES: o->files = true; break;
-	case O_GROUP: break;            /* the default; conflicts checked later */
-	case O_HALT: halt_arg(o, name, v); break;
-	case O_HEADER: header_arg(o, name, v); break;
-	case O_HELP: help(); fanout_exit(EXIT_OK);
-	case O_REPL: o->repl = nonempty(name, v); break;
-	case O_JOBS: jobs_arg(o, name, v); o->jobs_given = true; break;
-	case O_ADAPTIVE: adaptive_arg(o, name, v); break;
-	case O_RLIMIT: rlimit_arg(o, name, v); break;
-	case O_MEMFREE: o->memfree = size_arg(name, v); break;
-	case O_LOAD: o->load = load_arg(name, v); break;
-	case O_OVERLOAD_EXIT: overload_arg(o, name, v); break;
-	case O_JOBLOG: joblog_arg(o, name, v); break;
-	case O_JSON_LOG: o->json_log = v; break;
-	case O_KEEP_ORDER: o->keep_order = true; break;
-	case O_KILL_AFTER: o->kill_after_ns = dur_arg(name, v, 0); break;
-	/* A line is a record, so N lines are a batch of N. */
-	case O_LINES:
-		o->records = o->batch = (size_t)num_arg(name, v, 1, 1000000);
-		break;
-	case O_LINE_BUFFER: o->out = OUT_LINE; break;
-	case O_LINK: o->link = true; break;
-	/* -X and -m are --batch with as many records as fit */
-	case O_CONTEXT: o->batch = BATCH_MANY; break;
-	case O_MULTI: o->batch = BATCH_MANY; o->multi = true; break;
-	case O_PER_JOB: o->per_job = (size_t)num_arg(name, v, 1, 1000000); break;
-	case O_NO_RUN_IF_EMPTY: break;  /* empty input never runs anything */
-	case O_NICE:
-		o->nice = (int)num_arg(name, v, -20, 19);
-		o->nice_set = true;
-		break;
-	case O_NULL: o->delim = '\0'; break;
-	case O_PIPE: o->pipe = true; break;
-	case O_PROGRESS: o->progress = true; break;
-	case O_QUIET_FAILURES: o->quiet_failures = true; break;
-	case O_RATE: {
-		const char *why = rl_parse(v, &o->rate_count, &o->rate_per_ns);
-
-		if (why)
-			die(EXIT_USAGE, "%s '%s': %s", name, v, why);
-		o->rate = true;
-		break;
+	if (d->id == O_HELP) {
+		help();
+		fanout_exit(EXIT_OK);
 	}
-	case O_RECEND: o->recend = clipipe_string(name, v, &o->recendlen); break;
-	case O_RECSTART:
-		o->recstart = clipipe_string(name, v, &o->recstartlen);
-		break;
-	case O_RESULTS: o->results = nonempty(name, v); break;
-	case O_RESUME: o->resume = true; break;
-	case O_RESUME_FAILED: o->resume_failed = true; break;
-	case O_RETRIES: o->retries = (int)num_arg(name, v, 0, 1000000); break;
-	case O_ROUND_ROBIN: o->round_robin = o->pipe = true; break;
-	case O_RETRY_DELAY: o->retry_delay_ns = dur_arg(name, v, 1); break;
-	case O_SHARD: shard_arg(o, name, v); break;
-	case O_SHELL: o->shell = true; break;
-	case O_SSH: o->ssh = v; break;
-	case O_SSH_GIVE_UP: o->ssh_give_up_ns = dur_arg(name, v, 0); break;
-	case O_SSHLOGIN: list_arg(&o->sshlogins, &o->nsshlogins, v); break;
-	case O_SSHLOGINFILE: list_arg(&o->slfs, &o->nslfs, v); break;
-	case O_WORKDIR: o->workdir = v; break;
-	case O_ENV: env_arg(o, name, v); break;
-	case O_CONTROLMASTER: case O_FILTER_HOSTS: break;  /* always so */
-	case O_STATS: o->stats = true; break;
-	case O_TAG: o->tag = true; break;
-	case O_TAGSTRING:
-		o->tagstring = v;
-		o->tag = true;
-		break;
-	case O_TIMEOUT: o->timeout_ns = dur_arg(name, v, 0); break;
-	case O_TMPDIR: tmpdir_arg(name, v); break;
-	case O_UNGROUP: o->out = OUT_UNGROUP; break;
-	case O_VERBOSE: o->verbose = true; break;
-	case O_VERSION: printf("fanout %s\n", FANOUT_VERSION); fanout_exit(EXIT_OK);
-	case O_END: break;
+	if (d->id == O_VERSION) {
+		printf("fanout %s\n", FANOUT_VERSION);
+		fanout_exit(EXIT_OK);
 	}
+	cliapply_option(o, d->id, name, v);
 }
 
 static const struct optdef *find_id(enum opt_id id)

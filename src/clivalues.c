@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
+#include "ratelimit.h"
 #include "util.h"
 
 long long num_arg(const char *name, const char *v, long long min,
@@ -211,6 +212,27 @@ void overload_arg(struct opts *o, const char *name, const char *v)
 		o->overload_exit[k / 64] |= (uint64_t)1 << (k % 64);
 		p += n;
 	} while (*p++ == ',');
+}
+
+/* --header: GNU parallel's ':' is its '.*\n', the first record. */
+void header_arg(struct opts *o, const char *name, const char *v)
+{
+	if (strcmp(v, ":") == 0 || strcmp(v, ".*\\n") == 0)
+		o->header = v;
+	else if (*v >= '0' && *v <= '9')
+		o->pipe_header = (size_t)num_arg(name, v, 0, 1000000);
+	else
+		die(EXIT_USAGE, "%s '%s': only ':' (the first record) is "
+		    "supported, or N lines with --pipe", name, v);
+}
+
+void rate_arg(struct opts *o, const char *name, const char *v)
+{
+	const char *why = rl_parse(v, &o->rate_count, &o->rate_per_ns);
+
+	if (why)
+		die(EXIT_USAGE, "%s '%s': %s", name, v, why);
+	o->rate = true;
 }
 
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */

@@ -4,7 +4,7 @@
  * Only cli.c includes this. NAME is the option as the user typed it ("-j",
  * "--timeout"); a bad value ends fanout with "fanout: NAME 'VALUE': what is
  * wrong" and exit status 2. The names are short because they read as the
- * verbs of cli.c's apply(), one per line.
+ * verbs of cli.c's apply_ functions, one per line.
  */
 #ifndef FANOUT_CLIVALUES_H
 #define FANOUT_CLIVALUES_H
@@ -47,6 +47,12 @@ void adaptive_arg(struct opts *o, const char *name, const char *v);
 
 /* --overload-exit LIST: exit statuses (1-255) that mean overload. */
 void overload_arg(struct opts *o, const char *name, const char *v);
+
+/* --header : (the first record names the columns) or, for --pipe, N lines. */
+void header_arg(struct opts *o, const char *name, const char *v);
+
+/* --rate N/UNIT: at most N starts per UNIT (ratelimit.h's rl_parse()). */
+void rate_arg(struct opts *o, const char *name, const char *v);
 
 /* --delay DUR: --rate's bucket with one start per DUR and a burst of 1. */
 void delay_arg(struct opts *o, const char *name, const char *v);
