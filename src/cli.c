@@ -387,42 +387,43 @@ static void validate(struct opts *o, const struct optset *seen)
 	remote_check(o);
 }
 
-/* One option word at ARGV[*I] (a long one or a cluster); SEEN gets its bits. */
-static void parse_option(struct opts *o, int argc, char **argv, int *i,
-			 struct optset *seen)
+/* A long option at ARGV[*I], "--name" or "--name=value"; SEEN gets its bit. */
+static void long_option(struct opts *o, int argc, char **argv, int *i,
+			struct optset *seen)
 {
 	const char *a = argv[*i];
+	const char *eq = strchr(a + 2, '=');
+	size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+	const struct optdef *d = find_long(a + 2, n);
+	char name[64];
+	const char *v = NULL;
 
-	if (a[1] == '-') {
-		const char *eq = strchr(a + 2, '=');
-		size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		const struct optdef *d = find_long(a + 2, n);
-		char name[64];
-		const char *v = NULL;
-
-		if (!d)
-			die(EXIT_USAGE, "unknown option '%.*s' (see --help)",
-			    (int)(n + 2), a);
-		/* The name the user typed, for messages: an alias is its own. */
-		snprintf(name, sizeof name, "%.*s", (int)(n + 2), a);
-		if (d->arg) {
-			if (eq)
-				v = eq + 1;
-			else if (*i + 1 < argc)
-				v = argv[++*i];
-			else
-				die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
-		} else if (eq) {
-			die(EXIT_USAGE, "%s takes no value", name);
-		}
-		apply(o, d, name, v);
-		add(seen, d->id);
-		if (d->id == O_ROUND_ROBIN)
-			add(seen, O_PIPE);      /* it implies --pipe */
-		return;
+	if (!d)
+		die(EXIT_USAGE, "unknown option '%.*s' (see --help)",
+		    (int)(n + 2), a);
+	/* The name the user typed, for messages: an alias is its own. */
+	snprintf(name, sizeof name, "%.*s", (int)(n + 2), a);
+	if (d->arg) {
+		if (eq)
+			v = eq + 1;
+		else if (*i + 1 < argc)
+			v = argv[++*i];
+		else
+			die(EXIT_USAGE, "%s needs a value (%s)", name, d->arg);
+	} else if (eq) {
+		die(EXIT_USAGE, "%s takes no value", name);
 	}
-	/* A cluster of short options: -kj4, -j 4, -0k. */
-	for (const char *p = a + 1; *p; p++) {
+	apply(o, d, name, v);
+	add(seen, d->id);
+	if (d->id == O_ROUND_ROBIN)
+		add(seen, O_PIPE);      /* it implies --pipe */
+}
+
+/* A cluster of short options at ARGV[*I]: -kj4, -j 4, -0k. */
+static void short_options(struct opts *o, int argc, char **argv, int *i,
+			  struct optset *seen)
+{
+	for (const char *p = argv[*i] + 1; *p; p++) {
 		const struct optdef *d = find_short(*p);
 		char name[8];
 
@@ -470,7 +471,10 @@ void cli_parse(struct opts *o, int argc, char **argv)
 		}
 		if (a[0] != '-' || a[1] == '\0')
 			break;
-		parse_option(o, argc, argv, &i, &seen);
+		if (a[1] == '-')
+			long_option(o, argc, argv, &i, &seen);
+		else
+			short_options(o, argc, argv, &i, &seen);
 	}
 	cliwords_split(o, argc, argv, i);
 	validate(o, &seen);
