@@ -367,8 +367,9 @@ static void name_failure(struct attempt_worker *w, const struct attempt *a,
 		.exit_code = a->exit_code, .signal = a->signal,
 		.timeout_ns = a->timed_out ? c->exec->timeout_ns : 0,
 		.attempts = j->attempt + 1,
-		.lost = { a->host_lost ? j->lost_on : NULL,
-			  a->host_lost ? a->host : NULL },
+		.lost = { a->host_lost ? j->lost.host[0] : NULL,
+			  a->host_lost ? j->lost.host[1] : NULL },
+		.lost_times = j->lost.times,
 	};
 	struct strbuf sb = STRBUF_INIT;
 	char limit[48];
@@ -462,14 +463,15 @@ static bool host_failed(struct attempt_worker *w, const struct attempt *a)
 
 /*
  * Is remote attempt A of J to run again, its host having failed under it?
- * Not when that was the second host J lost (hostloss.h): it then fails.
+ * Not when that was the second host J lost, or its third loss (hostloss.h):
+ * it then fails.
  */
 static bool host_lost_once(struct attempt_worker *w, struct job *j,
 			   struct attempt *a)
 {
 	if (!host_failed(w, a))
 		return false;
-	a->host_lost = hostloss_add(&j->lost_on, a->host);
+	a->host_lost = hostloss_add(&j->lost, a->host);
 	if (!a->host_lost)
 		tally_add(TALLY_HOST_LOST);
 	return !a->host_lost;

@@ -6,11 +6,12 @@
 
 #include <string.h>
 
-bool hostloss_add(const char **first, const char *host)
+bool hostloss_add(struct hostloss *l, const char *host)
 {
-	if (!*first) {
-		*first = host;
-		return false;
-	}
-	return strcmp(*first, host) != 0;
+	l->times++;
+	if (!l->host[0])
+		l->host[0] = host;
+	else if (!l->host[1] && strcmp(l->host[0], host) != 0)
+		l->host[1] = host;
+	return l->host[1] || l->times >= HOSTLOSS_TIMES;
 }

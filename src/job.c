@@ -39,7 +39,7 @@ struct job *job_new_cols(uint64_t seq, const char *data, size_t datalen,
 	j->queued_ns = 0;
 	j->too_long = 0;
 	j->ticket = 0;
-	j->lost_on = NULL;
+	j->lost = (struct hostloss){ { NULL, NULL }, 0 };
 	j->block = NULL;
 	j->nrec = nrec;
 	j->recs = (struct rec *)(j + 1);

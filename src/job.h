@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostloss.h"
+
 struct block;
 
 struct rec {
@@ -31,7 +33,7 @@ struct job {
 	int64_t queued_ns;      /* when the reader made it */
 	uint64_t too_long;      /* 0, or its record's number: too long to run */
 	uint64_t ticket;        /* --rate: its turn at the gate (sched_next) */
-	const char *lost_on;    /* -S: the first host lost under it (hostloss.h) */
+	struct hostloss lost;   /* -S: the hosts lost under it (hostloss.h) */
 	size_t nrec;
 	struct rec *recs;
 	char *data;

@@ -63,6 +63,9 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 	if (f->lost[0] && f->lost[1]) {
 		strbuf_addf(sb, "lost its host on 2 hosts ('%s' and '%s')",
 			    f->lost[0], f->lost[1]);
+	} else if (f->lost[0]) {
+		strbuf_addf(sb, "lost its host %d times (on '%s')",
+			    f->lost_times, f->lost[0]);
 	} else if (f->timeout_ns > 0) {
 		char d[32];
 
@@ -82,6 +85,6 @@ void jobfail_format(struct strbuf *sb, const struct jobfail *f)
 	if (f->attempts > 1)
 		strbuf_addf(sb, " after %d attempts", f->attempts);
 	/* Not by --retries either: each run takes down one more host. */
-	if (f->lost[0] && f->lost[1])
+	if (f->lost[0])
 		strbuf_addstr(sb, "; not run again");
 }

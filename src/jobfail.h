@@ -10,6 +10,7 @@
  *   fanout: job 5 [pid 4251]: 'kill -9 $$' killed by signal 9 (SIGKILL)
  *   fanout: job 6 [pid 4260]: 'crunch' killed by signal 24 (SIGXCPU, --rlimit cpu=60)
  *   fanout: job 7 [pid 4270]: 'oom' lost its host on 2 hosts ('h1' and 'h3'); not run again
+ *   fanout: job 8 [pid 4280]: 'pkill sshd' lost its host 3 times (on 'h1'); not run again
  *
  * The command is shown as --dry-run shows it, cut short when long or when
  * it holds a line break, so the message stays one line. Pure formatting:
@@ -37,8 +38,10 @@ struct jobfail {
 	const char *rlimit;             /* the --rlimit that killed it
 					   ("cpu=60"), or NULL */
 	int attempts;                   /* attempts it had; > 1 is said */
-	const char *lost[2];            /* the two hosts it lost under it
-					   (hostloss.h), or NULL */
+	const char *lost[2];            /* the hosts it lost under it when
+					   that failed it (hostloss.h): two,
+					   or one and NULL; else NULL */
+	int lost_times;                 /* with lost[0] alone: how often */
 };
 
 /* Append F's line to SB, without "fanout: " and the newline. */

@@ -237,13 +237,20 @@ void jsonlog_write(struct jsonlog *l, const struct attempt *a)
 		strbuf_addstr(&b, "null");
 	strbuf_addstr(&b, ",\"host\":");
 	sb_quote(&b, a->host ? a->host : ":", a->host ? strlen(a->host) : 1);
-	/* The two hosts it lost under it, when that failed it (hostloss.h). */
+	/*
+	 * The hosts it lost under it, in that order, when that failed it
+	 * (hostloss.h): two, or the one it lost 3 times.
+	 */
 	strbuf_addstr(&b, ",\"lost_hosts\":");
-	if (a->host_lost && a->job->lost_on && a->host) {
+	if (a->host_lost && a->job->lost.host[0]) {
+		const char *const *h = a->job->lost.host;
+
 		strbuf_addch(&b, '[');
-		sb_quote(&b, a->job->lost_on, strlen(a->job->lost_on));
-		strbuf_addch(&b, ',');
-		sb_quote(&b, a->host, strlen(a->host));
+		sb_quote(&b, h[0], strlen(h[0]));
+		if (h[1]) {
+			strbuf_addch(&b, ',');
+			sb_quote(&b, h[1], strlen(h[1]));
+		}
 		strbuf_addch(&b, ']');
 	} else {
 		strbuf_addstr(&b, "null");

@@ -35,8 +35,9 @@ struct attempt {
 	bool not_started;               /* 126/127: it could not start */
 	bool cancelled;                 /* ended by a cancel of the run */
 	bool will_retry;                /* another attempt follows */
-	bool host_lost;                 /* -S: it lost a second host: it
-					   fails, not run again (hostloss.h) */
+	bool host_lost;                 /* -S: it lost a second host, or a
+					   host a third time: it fails, not
+					   run again (hostloss.h) */
 	uint64_t bytes_in;              /* --pipe: bytes the job was given */
 	uint64_t bytes_out, bytes_err;
 	struct cost cost;               /* CPU, memory, switches (cost.h) */

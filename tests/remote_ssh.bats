@@ -365,6 +365,42 @@ master_pid() {
 	no_connections
 }
 
+@test "ssh: a job that kills its own connection fails after 3 losses of the one host; the others run" {
+	# One host, one job at a time. Job x kills the connection it runs
+	# over (the sshd processes under the listener, which serve fanout's
+	# one master) and not the listener: the host stays up, a new master
+	# connects, and the job runs again on the same host. Without a bound
+	# on losses of the same host it ran again for ever: hence timeout.
+	ssh_up "$T/k" 1
+	run timeout 120 "$FANOUT" --ssh "ssh -F $T/k/ssh_config" -S 1/h1 \
+		--joblog log --json-log json --stats sh -c 'if [ "$1" = x ]; then
+			echo run >>"$2/runs"
+			trap "" TERM
+			l=$(cat "$2/h1/sshd.pid"); cs=$(pgrep -P "$l")
+			gs=$(for c in $cs; do pgrep -P "$c"; done)
+			kill -KILL $cs $gs
+			trap - TERM
+			exec sleep 874.6
+		fi
+		sleep 0.3; echo "done $1"' sh {} "$T/k" ::: x 1 2 3
+	[ -s "$T/k/h1/sshd.pid" ] && kill -0 "$(cat "$T/k/h1/sshd.pid")"
+	ssh_down "$T/k"
+	[ "$status" -eq 1 ]
+	[ "$(grep '^done' <<<"$output" | sort -n -k2 | tr '\n' ' ')" = "done 1 done 2 done 3 " ]
+	# Run 3 times, lost 3 times: the third loss fails it.
+	[ "$(wc -l <"$T/k/runs")" -eq 3 ]
+	[ "$(grep -c 'lost its host' <<<"$output")" -eq 1 ]
+	grep -Eq "^fanout: job 1 \[pid [0-9]+\]: 'sh -c .*' lost its host 3 times \(on 'h1'\); not run again$" <<<"$output"
+	[[ "$output" != *"is down"* ]]
+	grep -qx 'fanout: stats: 2 attempts stopped and run again: 0 by --memfree, 2 with their host lost' <<<"$output"
+	[ "$(awk -F'\t' 'NR > 1 { print $1, $2, $7 }' log | sort -n | tr '\n' ' ')" = \
+	  "1 h1 255 2 h1 0 3 h1 0 4 h1 0 " ]
+	[ "$(grep -c '"seq":1,.*"host":"h1","lost_hosts":\["h1"\]' json)" -eq 1 ]
+	[ "$(grep -c '"lost_hosts":null' json)" -eq 3 ]
+	no_process '^sleep 874.6'
+	no_connections
+}
+
 @test "ssh: every host down: the jobs never start after --ssh-give-up" {
 	run fanout --ssh "$SSH" -S 127.0.0.1:1 --ssh-give-up 2s echo ::: 1 2 3
 	[ "$status" -eq 1 ]

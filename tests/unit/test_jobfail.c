@@ -66,6 +66,12 @@ int main(void)
 	       "job 7 [pid 10]: 'oom' lost its host on 2 hosts ('h1' and 'h2') "
 	       "after 2 attempts; not run again",
 	       "lost two hosts after a retry");
+	is_str(line(&(struct jobfail){ .seq = 8, .pid = 11, .cmd = "pkill sshd",
+		     .exit_code = 255, .attempts = 1,
+		     .lost = { "2/h1", NULL }, .lost_times = 3 }),
+	       "job 8 [pid 11]: 'pkill sshd' lost its host 3 times (on '2/h1'); "
+	       "not run again",
+	       "lost one host 3 times: the host and how often, not ssh's 255");
 	is_str(line(&(struct jobfail){ .seq = 7, .pid = 9, .exit_code = 1,
 		     .attempts = 1 }),
 	       "job 7 [pid 9]: exited with status 1", "no command");
