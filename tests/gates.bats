@@ -41,23 +41,12 @@ set_load() {
 		dd of=loadavg conv=notrunc status=none
 }
 
-# wait_for_line FILE PATTERN: poll until a line of FILE matches (10 s).
-wait_for_line() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "no line of $1 matches $2" >&2
-	return 1
-}
-
 @test "--load: nothing starts while the load is above N; jobs start once it drops" {
 	needs_ns loadavg
 	set_load 99
 	in_ns loadavg "$FANOUT" --load 4 touch ran ::: a 2>err &
 	pid=$!
-	wait_for_line err 'waiting to start jobs'
+	wait_for_match err 'waiting to start jobs'
 	# Held across the gate's looks, twice a second.
 	sleep 1.2
 	[ ! -e ran ]
@@ -75,7 +64,7 @@ wait_for_line() {
 	set_mem 102400                  # 100M available, --memfree 1G
 	in_ns meminfo "$FANOUT" --memfree 1G touch ran ::: a 2>err &
 	pid=$!
-	wait_for_line err 'waiting to start jobs'
+	wait_for_match err 'waiting to start jobs'
 	sleep 1.2
 	[ ! -e ran ]
 	set_mem 8388608                 # 8G
@@ -107,7 +96,7 @@ wait_for_line() {
 	exec 7>&-
 	wait_for_lines started 2
 	set_mem 102400
-	wait_for_line err 'stopped and queued again'
+	wait_for_match err 'stopped and queued again'
 	# Job 1 now runs alone: however low memory is, it is left alone.
 	sleep 1.2
 	touch go1 go2 go3

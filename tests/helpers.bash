@@ -93,13 +93,13 @@ signal_taken() {
 }
 
 # wait_for_match FILE PATTERN [SECONDS]: poll until a line of FILE matches
-# the grep PATTERN; fail after SECONDS (10).
+# the grep PATTERN; fail after SECONDS (10), showing what FILE holds.
 wait_for_match() {
 	local i n=$(( ${3:-10} * 20 ))
 	for ((i = 0; i < n; i++)); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
-	echo "no line of $1 matches $2" >&2
+	echo "no line of $1 matches $2; it holds: $(cat "$1" 2>/dev/null)" >&2
 	return 1
 }

@@ -5,18 +5,6 @@
 
 load helpers
 
-# wait_grep FILE PATTERN [SECONDS]: poll until FILE has a line matching
-# PATTERN; fail after SECONDS (10).
-wait_grep() {
-	local i n=$(( ${3:-10} * 20 ))
-	for ((i = 0; i < n; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for '$2' in $1: $(cat "$1" 2>/dev/null)" >&2
-	return 1
-}
-
 # A job that prints $2, waits (10 s at most) for the file $1, prints $3.
 gate_job() {
 	cat >gate.sh <<'EOF'
@@ -78,7 +66,7 @@ EOF
 @test "-k: the head job streams live instead of waiting for its end" {
 	gate_job
 	fanout -k -j2 sh gate.sh go start end ::: x >out 2>&1 &
-	wait_grep out '^start$'
+	wait_for_match out '^start$'
 	touch go
 	wait $!
 	[ "$(cat out)" = $'start\nend' ]
@@ -94,7 +82,7 @@ EOF
 		2) sh gate.sh go early late ;;
 		3) echo three ;;
 		esac' ::: 1 2 3 >out 2>&1 &
-	wait_grep out '^early$'
+	wait_for_match out '^early$'
 	touch go
 	wait $!
 	[ "$(cat out)" = $'one\nearly\nlate\nthree' ]
@@ -148,7 +136,7 @@ EOF
 		else
 			sleep 0.2; echo b-line
 		fi' ::: a b >out 2>&1 &
-	wait_grep out '^b-line$'
+	wait_for_match out '^b-line$'
 	touch go
 	wait $!
 	[ "$(cat out)" = $'b-line\na-part-end' ]
@@ -176,7 +164,7 @@ EOF
 		2) printf "two" ;;
 		3) echo three ;;
 		esac' ::: 1 2 3 >out 2>&1 &
-	wait_grep out '^start$'
+	wait_for_match out '^start$'
 	touch go
 	wait $!
 	[ "$(cat out)" = $'start\nend\ntwo\nthree' ]
@@ -208,7 +196,7 @@ EOF
 @test "-u: jobs write straight through, before they end" {
 	gate_job
 	fanout -u -j2 sh gate.sh go start end ::: x >out 2>&1 &
-	wait_grep out '^start$'
+	wait_for_match out '^start$'
 	touch go
 	wait $!
 	[ "$(cat out)" = $'start\nend' ]

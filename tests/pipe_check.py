@@ -8,28 +8,14 @@ Prints what is wrong and exits 1."""
 import os
 import sys
 
-args = sys.argv[1:]
-inp, d = open(args[0], "rb").read(), args[1]
-opt = dict(zip(args[2::2], args[3::2]))
-recend = opt.get("--recend", "\n" if "--recstart" not in opt else "")
-recend = recend.encode().decode("unicode_escape").encode("latin-1")
-recstart = opt.get("--recstart", "").encode()
-header = int(opt.get("--header", "0"))
+sys.dont_write_bytecode = True  # no __pycache__ in tests/
+from pipe_common import fail, header_lines, numbered_files, parse_args  # noqa: E402
+
+inp, d, opt, recend, recstart, header = parse_args()
 records = int(opt.get("--records", "0"))
 
-
-def fail(msg):
-    print(msg)
-    sys.exit(1)
-
-
-hdr = b""
-if header:
-    lines = inp.split(b"\n")
-    hdr = b"\n".join(lines[:header]) + (b"\n" if len(lines) > header else b"")
-names = sorted(os.listdir(d), key=int)
-if [int(n) for n in names] != list(range(1, len(names) + 1)):
-    fail("block numbers are not 1..%d: %s" % (len(names), names[:20]))
+hdr = header_lines(inp, header)
+names = numbered_files(d, "block")
 joined, off = bytearray(hdr), len(hdr)
 for i, n in enumerate(names):
     b = open(os.path.join(d, n), "rb").read()

@@ -12,19 +12,11 @@ import os
 import re
 import sys
 
-args = sys.argv[1:]
-inp, d = open(args[0], "rb").read(), args[1]
-opt = dict(zip(args[2::2], args[3::2]))
-recend = opt.get("--recend", "\n" if "--recstart" not in opt else "")
-recend = recend.encode().decode("unicode_escape").encode("latin-1")
-recstart = opt.get("--recstart", "").encode()
-header = int(opt.get("--header", "0"))
+sys.dont_write_bytecode = True  # no __pycache__ in tests/
+from pipe_common import fail, header_lines, numbered_files, parse_args  # noqa: E402
+
+inp, d, opt, recend, recstart, header = parse_args()
 jobs = int(opt.get("--jobs", "-1"))
-
-
-def fail(msg):
-    print(msg)
-    sys.exit(1)
 
 
 def records(b):
@@ -41,14 +33,9 @@ def records(b):
     return [r for r in out if r]
 
 
-hdr = b""
-if header:
-    lines = inp.split(b"\n")
-    hdr = b"\n".join(lines[:header]) + (b"\n" if len(lines) > header else b"")
+hdr = header_lines(inp, header)
 body = inp[len(hdr):]
-names = sorted(os.listdir(d), key=int)
-if [int(n) for n in names] != list(range(1, len(names) + 1)):
-    fail("job numbers are not 1..%d: %s" % (len(names), names[:20]))
+names = numbered_files(d, "job")
 if jobs >= 0 and len(names) != jobs:
     fail("%d jobs ran, not %d" % (len(names), jobs))
 got = collections.Counter()
