@@ -18,9 +18,6 @@
  */
 #define SEAMS 4
 
-/* A size past pipe-max-size was refused (the reader's thread only). */
-static bool capped;
-
 /* /proc/sys/fs/pipe-max-size, read once (the reader's thread only). */
 static size_t max_size(void)
 {
@@ -59,12 +56,9 @@ bool blockpipe_open(struct blockpipe *p, size_t n)
 	 * pipe-max-size (1 MiB by default; even root may be refused it in a
 	 * container), the largest it allows: the caller makes the block fit.
 	 */
-	cap = capped && n + slack > max_size() ? -1
-		: fcntl(fd[1], F_SETPIPE_SZ, (int)(n + slack));
-	if (cap < 0 && (capped || errno == EPERM) && n + slack > max_size()) {
-		capped = true;  /* refused once: not asked again */
+	cap = fcntl(fd[1], F_SETPIPE_SZ, (int)(n + slack));
+	if (cap < 0 && errno == EPERM && n + slack > max_size())
 		cap = fcntl(fd[1], F_SETPIPE_SZ, (int)max_size());
-	}
 	if (cap < 0 || (size_t)cap <= slack ||
 	    fcntl(fd[1], F_SETFL, O_NONBLOCK) < 0) {
 		int e = cap < 0 ? errno : EPERM;
